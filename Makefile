@@ -1,0 +1,48 @@
+# Every target sets itself up: a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: help install migrate test test-chaos demo seed lint check bench clean
+
+help:
+	@echo "make demo    offline demo: fake GitHub server + seed_real_projects on SQLite"
+	@echo "make test    the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make seed    seed_real_projects against real GitHub (ARGS='--project antiwork')"
+	@echo "make lint    ruff;  make check: Django checks;  make bench: benchmarks"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-chaos: install
+	$(BIN)/python -m pytest -m chaos $(PYTEST_ARGS)
+
+demo: migrate
+	$(BIN)/python -m tests.fakegithub.demo
+
+seed: migrate
+	$(BIN)/python manage.py seed_real_projects $(ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python -m bench $(ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

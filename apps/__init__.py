@@ -1,0 +1,1 @@
+"""Django project: settings, the teams/metrics data model and the seeding app."""

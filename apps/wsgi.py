@@ -1,0 +1,8 @@
+"""WSGI entry point (``runserver`` for the admin is enough for most users)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apps.settings")
+application = get_wsgi_application()

@@ -1,0 +1,62 @@
+"""The writer lock: one writer per log, enforced by ``flock`` on ``writer.lock``.
+
+The holder writes its PID into the file so a refused writer can say who holds it. The kernel
+releases the lock when the holder exits, however it exits (SIGKILL included), so a stale PID in
+the file never blocks anyone. Readers never take it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+from .errors import LogLockedError
+
+LOCK_NAME = "writer.lock"
+
+
+class WriterLock:
+    """An exclusive, non-blocking lock on a log directory."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.path = log_dir / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise ``LogLockedError`` naming the holder's PID; never waits."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = _read_pid(fd)
+            os.close(fd)
+            raise LogLockedError(self.path.parent, pid) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # closing the last fd releases the flock
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def __enter__(self) -> WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode().strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None
