@@ -1,0 +1,324 @@
+"""The projector: replay a repo's event log into the metrics tables, idempotently.
+
+Reads PR events from the team's applied offset on, in batches. Each batch is applied in one
+transaction that also advances the ``AppliedOffset`` row (the tracking record), so after a crash
+rows and offset agree and the next run resumes at ``applied_offset + 1``. Idempotent and
+order-safe: every PR row keeps the ``seq`` of the event it was built from, and an event with a
+lower or equal seq never overwrites it, so replaying twice, or from any offset, changes nothing.
+
+The latest event of a PR is the truth: fields are overwritten and children (reviews, commits,
+files, check runs) are replaced by exactly what the event lists. Knows the database and the log;
+knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from apps.metrics.models import Commit, PRCheckRun, PRFile, PRReview, PullRequest, TeamMember
+from apps.teams.models import Team
+from eventlog import EventLog, Record
+
+from . import rows
+from .models import AppliedOffset
+
+BATCH_EVENTS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Which PRs to project: updated at or after ``since``, created at or before ``until``."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def admits(self, data: dict[str, Any]) -> bool:
+        if self.since is not None and rows.when(data["updated_at"]) < self.since:
+            return False
+        return self.until is None or rows.when(data["created_at"]) <= self.until
+
+    def within(self, other: Window) -> bool:
+        """Is every PR this window admits also admitted by ``other``?"""
+        since_ok = other.since is None or (self.since is not None and self.since >= other.since)
+        until_ok = other.until is None or (self.until is not None and self.until <= other.until)
+        return since_ok and until_ok
+
+    def union(self, other: Window) -> Window:
+        since = None if None in (self.since, other.since) else min(self.since, other.since)
+        until = None if None in (self.until, other.until) else max(self.until, other.until)
+        return Window(since, until)
+
+
+@dataclass(slots=True)
+class ProjectionReport:
+    """What a projection did, in PRs (and log records read)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    outside_window: int = 0
+    records: int = 0
+    applied_offset: int = -1
+    replayed_from: int = 0
+
+    def describe(self) -> str:
+        text = (f"Skipped {self.unchanged} existing PRs, created {self.created} new, "
+                f"updated {self.updated}")
+        if self.outside_window:
+            text += f"; {self.outside_window} outside the window"
+        return text
+
+    def add(self, other: ProjectionReport) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.outside_window += other.outside_window
+
+
+Progress = Callable[[int, ProjectionReport], None]
+
+
+class Projector:
+    """Projects ``log`` (the log of ``repo``) into ``team``'s rows."""
+
+    def __init__(self, team: Team, repo: str, log: EventLog, *, window: Window | None = None,
+                 batch_events: int = BATCH_EVENTS) -> None:
+        self.team, self.repo, self.log = team, repo, log
+        self.window = window or Window()
+        self.batch_events = batch_events
+
+    def project(self, from_offset: int | None = None,
+                progress: Progress | None = None) -> ProjectionReport:
+        """Apply the log from ``from_offset`` (default: after the applied offset) to its end.
+
+        A window wider than what was projected before replays from the start of the log (rows
+        already up to date are skipped by seq). Returns counts of PRs created/updated/unchanged.
+        """
+        tracking = self._tracking()
+        if tracking.applied_offset >= self.log.next_seq():
+            tracking = self._forget_replaced_log(tracking)
+        stored = Window(tracking.window_since, tracking.window_until)
+        start = tracking.applied_offset + 1 if from_offset is None else from_offset
+        if tracking.applied_offset >= 0 and not self.window.within(stored):
+            start = 0
+        report = ProjectionReport(applied_offset=tracking.applied_offset, replayed_from=start)
+        union = stored.union(self.window) if tracking.applied_offset >= 0 else self.window
+        batch: dict[int, tuple[int, dict[str, Any]]] = {}
+        last_seq = None
+        for record in self.log.read(start):
+            last_seq = record.seq
+            report.records += 1
+            self._collect(record, batch, report)
+            if len(batch) >= self.batch_events:
+                self._apply(batch, last_seq, union, report)
+                batch = {}
+                if progress:
+                    progress(last_seq, report)
+        if last_seq is not None:
+            self._apply(batch, last_seq, union, report)
+        elif union != stored:
+            AppliedOffset.objects.filter(pk=tracking.pk).update(
+                window_since=union.since, window_until=union.until)
+        if progress and last_seq is not None:
+            progress(last_seq, report)
+        return report
+
+    def _tracking(self) -> AppliedOffset:
+        tracking, _ = AppliedOffset.objects.get_or_create(team=self.team, github_repo=self.repo)
+        return tracking
+
+    def _forget_replaced_log(self, tracking: AppliedOffset) -> AppliedOffset:
+        """The log ends before the applied offset: it was deleted and fetched again, so its
+        seqs start over. Re-check every row against the new log."""
+        with transaction.atomic():
+            PullRequest.objects.filter(team=self.team, github_repo=self.repo).update(event_seq=-1)
+            tracking.applied_offset = -1
+            tracking.save(update_fields=["applied_offset", "updated_at"])
+        return tracking
+
+    def _collect(self, record: Record, batch: dict, report: ProjectionReport) -> None:
+        if record.type != "pr":
+            return
+        if not self.window.admits(record.data):
+            report.outside_window += 1
+            return
+        data, number = record.data, record.data["number"]
+        previous = batch.get(number)
+        if data.get("check_runs") is None and previous and previous[1].get("check_runs"):
+            # "not fetched" is no news: keep the runs an earlier event of the batch had, as
+            # projecting the two events one by one would
+            data = {**data, "check_runs": previous[1]["check_runs"]}
+        batch[number] = (record.seq, data)  # the latest event of a PR wins
+
+    def _apply(self, batch: dict[int, tuple[int, dict[str, Any]]], last_seq: int,
+               window: Window, report: ProjectionReport) -> None:
+        with transaction.atomic():
+            tracking = AppliedOffset.objects.select_for_update().get(
+                team=self.team, github_repo=self.repo)
+            result = BatchWriter(self.team, self.repo).write(batch)
+            report.add(result)
+            tracking.applied_offset = max(tracking.applied_offset, last_seq)
+            tracking.window_since, tracking.window_until = window.since, window.until
+            tracking.save(update_fields=["applied_offset", "window_since", "window_until",
+                                         "updated_at"])
+            report.applied_offset = tracking.applied_offset
+
+
+class BatchWriter:
+    """Writes one batch of PR events with bulk upserts (inside the caller's transaction)."""
+
+    def __init__(self, team: Team, repo: str) -> None:
+        self.team, self.repo = team, repo
+
+    def write(self, batch: dict[int, tuple[int, dict[str, Any]]]) -> ProjectionReport:
+        report = ProjectionReport()
+        if not batch:
+            return report
+        existing = {n: (pk, seq, dig) for n, pk, seq, dig in PullRequest.objects.filter(
+            team=self.team, github_repo=self.repo, github_pr_id__in=list(batch)).values_list(
+            "github_pr_id", "pk", "event_seq", "event_digest")}
+        changed, bumps = [], []
+        for number, (seq, data) in batch.items():
+            old = existing.get(number)
+            digest = rows.digest(data)
+            if old is not None and old[1] >= seq:
+                report.unchanged += 1
+            elif old is not None and old[2] == digest:
+                report.unchanged += 1
+                bumps.append(PullRequest(pk=old[0], event_seq=seq))
+            else:
+                changed.append((seq, digest, data))
+                report.created += old is None
+                report.updated += old is not None
+        if bumps:
+            PullRequest.objects.bulk_update(bumps, ["event_seq"])
+        if changed:
+            self._write_changed(changed)
+        return report
+
+    def _write_changed(self, changed: list[tuple[int, str, dict[str, Any]]]) -> None:
+        members = self._upsert_members(a for _, _, d in changed for a in rows.actors(d))
+        prs = self._upsert_pull_requests(changed, members)
+        self._replace_children(changed, prs, members)
+
+    def _upsert_members(self, actors: Iterable[dict[str, Any]]) -> dict[str, int]:
+        wanted: dict[str, dict[str, Any]] = {}
+        for actor in actors:
+            fields = rows.member_fields(actor)
+            merged = wanted.setdefault(actor["login"], fields)
+            _coalesce(merged, fields)
+        if not wanted:
+            return {}
+        current = {m.github_login: m for m in TeamMember.objects.filter(
+            team=self.team, github_login__in=list(wanted))}
+        upserts = []
+        for login, fields in wanted.items():
+            old = current.get(login)
+            if old is not None:
+                _coalesce(fields, {"github_id": old.github_id, "display_name": old.display_name,
+                                   "is_bot": old.is_bot})
+                if all(getattr(old, k) == v for k, v in fields.items()):
+                    continue
+            upserts.append(TeamMember(team=self.team, github_login=login, **fields))
+        TeamMember.objects.bulk_create(
+            upserts, update_conflicts=True, unique_fields=["team", "github_login"],
+            update_fields=["github_id", "display_name", "is_bot"])
+        return dict(TeamMember.objects.filter(team=self.team, github_login__in=list(wanted))
+                    .values_list("github_login", "pk"))
+
+    def _upsert_pull_requests(self, changed, members: dict[str, int]) -> dict[int, int]:
+        objs = []
+        for seq, digest, data in changed:
+            author = members.get((data.get("author") or {}).get("login"))
+            objs.append(PullRequest(team=self.team, github_repo=self.repo,
+                                    github_pr_id=data["number"], author_id=author,
+                                    event_seq=seq, event_digest=digest,
+                                    **rows.pull_request_fields(data)))
+        PullRequest.objects.bulk_create(
+            objs, update_conflicts=True, unique_fields=["team", "github_repo", "github_pr_id"],
+            update_fields=PR_UPDATE_FIELDS)
+        numbers = [d["number"] for _, _, d in changed]
+        return dict(PullRequest.objects.filter(team=self.team, github_repo=self.repo,
+                                               github_pr_id__in=numbers)
+                    .values_list("github_pr_id", "pk"))
+
+    def _replace_children(self, changed, prs: dict[int, int], members: dict[str, int]) -> None:
+        ids = [prs[d["number"]] for _, _, d in changed]
+        with_checks = [prs[d["number"]] for _, _, d in changed if d.get("check_runs") is not None]
+        for model in (PRReview, Commit, PRFile):
+            model.objects.filter(pull_request_id__in=ids).delete()
+        PRCheckRun.objects.filter(pull_request_id__in=with_checks).delete()
+        children = _Children(self.team, self.repo, members)
+        for _, _, data in sorted(changed, key=lambda c: c[0]):  # later events win shared keys
+            children.add(prs[data["number"]], data)
+        children.save()
+
+
+PR_UPDATE_FIELDS = [
+    "title", "body", "state", "is_draft", "author", "pr_created_at", "pr_updated_at", "merged_at",
+    "closed_at", "additions", "deletions", "changed_files", "commits_count", "head_ref",
+    "base_ref", "head_sha", "labels", "assignees", "milestone_title", "linked_issues",
+    "first_review_at", "review_time_hours", "cycle_time_hours", "event_seq", "event_digest",
+]
+
+
+class _Children:
+    """Child rows of a batch, de-duplicated by their unique keys (PostgreSQL refuses the same
+    key twice in one upsert; a commit or check run can be listed by two PRs)."""
+
+    def __init__(self, team: Team, repo: str, members: dict[str, int]) -> None:
+        self.team, self.repo, self.members = team, repo, members
+        self.reviews: dict[int, PRReview] = {}
+        self.commits: dict[str, Commit] = {}
+        self.files: dict[tuple[int, str], PRFile] = {}
+        self.runs: dict[int, PRCheckRun] = {}
+
+    def _member(self, actor: dict[str, Any] | None) -> int | None:
+        return self.members.get(actor["login"]) if actor else None
+
+    def add(self, pr: int, data: dict[str, Any]) -> None:
+        team = self.team
+        for r in data.get("reviews") or []:
+            self.reviews[r["id"]] = PRReview(team=team, pull_request_id=pr,
+                                             reviewer_id=self._member(r.get("author")),
+                                             **rows.review_fields(r))
+        for c in data.get("commits") or []:
+            self.commits[c["sha"]] = Commit(team=team, pull_request_id=pr, github_repo=self.repo,
+                                            author_id=self._member(c.get("author")),
+                                            **rows.commit_fields(c))
+        for f in data.get("files") or []:
+            self.files[(pr, f["path"])] = PRFile(team=team, pull_request_id=pr,
+                                                 **rows.file_fields(f))
+        for run in data.get("check_runs") or []:
+            self.runs[run["id"]] = PRCheckRun(team=team, pull_request_id=pr,
+                                              **rows.check_run_fields(run))
+
+    def save(self) -> None:
+        _upsert(PRReview, self.reviews.values(), ["team", "github_review_id"])
+        _upsert(Commit, self.commits.values(), ["team", "github_sha"])
+        _upsert(PRFile, self.files.values(), ["pull_request", "filename"])
+        _upsert(PRCheckRun, self.runs.values(), ["team", "github_check_run_id"])
+
+
+def _upsert(model, objs: Iterable, unique: list[str]) -> None:
+    objs = list(objs)
+    if not objs:
+        return
+    fields = [f.name for f in model._meta.concrete_fields
+              if not f.primary_key and f.name not in unique]
+    model.objects.bulk_create(objs, update_conflicts=True, unique_fields=unique,
+                              update_fields=fields)
+
+
+def _coalesce(target: dict[str, Any], other: dict[str, Any]) -> None:
+    """Fill ``target``'s empty values from ``other``; a bot flag, once set, stays set."""
+    for key, value in other.items():
+        if key == "is_bot":
+            target[key] = bool(target.get(key)) or bool(value)
+        elif target.get(key) in (None, "") and value not in (None, ""):
+            target[key] = value
