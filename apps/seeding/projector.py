@@ -60,7 +60,8 @@ class ProjectionReport:
 
     created: int = 0
     updated: int = 0
-    unchanged: int = 0
+    unchanged: int = 0        # the repo's other PRs already in the database
+
     outside_window: int = 0
     records: int = 0
     applied_offset: int = -1
@@ -126,6 +127,8 @@ class Projector:
                 window_since=union.since, window_until=union.until)
         if progress and last_seq is not None:
             progress(last_seq, report)
+        total = PullRequest.objects.filter(team=self.team, github_repo=self.repo).count()
+        report.unchanged = total - report.created - report.updated
         return report
 
     def _tracking(self) -> AppliedOffset:
