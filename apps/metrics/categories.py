@@ -1,5 +1,6 @@
 """Derive a changed file's category (frontend/backend/test/docs/config/other) from its path."""
 
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 TEST_DIRS = {"test", "tests", "spec", "specs", "__tests__", "e2e", "cypress", "testdata"}
@@ -23,6 +24,7 @@ BACKEND_SUFFIXES = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def categorize_file(path: str) -> str:
     """Return the category of ``path``; tests and docs win over the language of the file."""
     p = PurePosixPath(path.lower())

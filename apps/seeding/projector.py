@@ -26,6 +26,7 @@ from eventlog import EventLog, Record
 
 from . import rows
 from .models import AppliedOffset
+from .upsert import BulkUpsert
 
 BATCH_EVENTS = 500
 
@@ -190,9 +191,8 @@ class BatchWriter:
             old = existing.get(number)
             digest = rows.digest(data)
             if old is not None and old[1] >= seq:
-                report.unchanged += 1
-            elif old is not None and old[2] == digest:
-                report.unchanged += 1
+                continue
+            if old is not None and old[2] == digest:
                 bumps.append(PullRequest(pk=old[0], event_seq=seq))
             else:
                 changed.append((seq, digest, data))
@@ -217,34 +217,30 @@ class BatchWriter:
             _coalesce(merged, fields)
         if not wanted:
             return {}
-        current = {m.github_login: m for m in TeamMember.objects.filter(
-            team=self.team, github_login__in=list(wanted))}
+        current = {login: (gid, name, bot) for login, gid, name, bot in TeamMember.objects
+                   .filter(team=self.team, github_login__in=list(wanted))
+                   .values_list("github_login", "github_id", "display_name", "is_bot")}
         upserts = []
         for login, fields in wanted.items():
             old = current.get(login)
             if old is not None:
-                _coalesce(fields, {"github_id": old.github_id, "display_name": old.display_name,
-                                   "is_bot": old.is_bot})
-                if all(getattr(old, k) == v for k, v in fields.items()):
+                _coalesce(fields, dict(zip(MEMBER_FIELDS[2:], old, strict=True)))
+                if tuple(fields[k] for k in MEMBER_FIELDS[2:]) == old:
                     continue
-            upserts.append(TeamMember(team=self.team, github_login=login, **fields))
-        TeamMember.objects.bulk_create(
-            upserts, update_conflicts=True, unique_fields=["team", "github_login"],
-            update_fields=["github_id", "display_name", "is_bot"])
+            upserts.append((self.team.pk, login, *(fields[k] for k in MEMBER_FIELDS[2:])))
+        BulkUpsert(TeamMember, MEMBER_FIELDS, ["team_id", "github_login"]).execute(upserts)
         return dict(TeamMember.objects.filter(team=self.team, github_login__in=list(wanted))
                     .values_list("github_login", "pk"))
 
     def _upsert_pull_requests(self, changed, members: dict[str, int]) -> dict[int, int]:
-        objs = []
+        values = []
         for seq, digest, data in changed:
-            author = members.get((data.get("author") or {}).get("login"))
-            objs.append(PullRequest(team=self.team, github_repo=self.repo,
-                                    github_pr_id=data["number"], author_id=author,
-                                    event_seq=seq, event_digest=digest,
-                                    **rows.pull_request_fields(data)))
-        PullRequest.objects.bulk_create(
-            objs, update_conflicts=True, unique_fields=["team", "github_repo", "github_pr_id"],
-            update_fields=PR_UPDATE_FIELDS)
+            fields = rows.pull_request_fields(data)
+            fields.update(author_id=members.get((data.get("author") or {}).get("login")),
+                          event_seq=seq, event_digest=digest)
+            values.append((self.team.pk, self.repo, data["number"],
+                           *(fields[k] for k in PR_FIELDS[3:])))
+        BulkUpsert(PullRequest, PR_FIELDS, PR_FIELDS[:3]).execute(values)
         numbers = [d["number"] for _, _, d in changed]
         return dict(PullRequest.objects.filter(team=self.team, github_repo=self.repo,
                                                github_pr_id__in=numbers)
@@ -256,66 +252,61 @@ class BatchWriter:
         for model in (PRReview, Commit, PRFile):
             model.objects.filter(pull_request_id__in=ids).delete()
         PRCheckRun.objects.filter(pull_request_id__in=with_checks).delete()
-        children = _Children(self.team, self.repo, members)
+        children = _Children(self.team.pk, self.repo, members)
         for _, _, data in sorted(changed, key=lambda c: c[0]):  # later events win shared keys
             children.add(prs[data["number"]], data)
         children.save()
 
 
-PR_UPDATE_FIELDS = [
-    "title", "body", "state", "is_draft", "author", "pr_created_at", "pr_updated_at", "merged_at",
-    "closed_at", "additions", "deletions", "changed_files", "commits_count", "head_ref",
-    "base_ref", "head_sha", "labels", "assignees", "milestone_title", "linked_issues",
-    "first_review_at", "review_time_hours", "cycle_time_hours", "event_seq", "event_digest",
+MEMBER_FIELDS = ["team_id", "github_login", "github_id", "display_name", "is_bot"]
+PR_FIELDS = [
+    "team_id", "github_repo", "github_pr_id", "title", "body", "state", "is_draft", "author_id",
+    "pr_created_at", "pr_updated_at", "merged_at", "closed_at", "additions", "deletions",
+    "changed_files", "commits_count", "head_ref", "base_ref", "head_sha", "labels",
+    "assignees", "milestone_title", "linked_issues", "first_review_at", "review_time_hours",
+    "cycle_time_hours", "event_seq", "event_digest",
 ]
+REVIEW_FIELDS = ["team_id", "pull_request_id", "reviewer_id", *rows.REVIEW_COLUMNS]
+COMMIT_FIELDS = ["team_id", "pull_request_id", "github_repo", "author_id", *rows.COMMIT_COLUMNS]
+FILE_FIELDS = ["team_id", "pull_request_id", *rows.FILE_COLUMNS]
+RUN_FIELDS = ["team_id", "pull_request_id", *rows.CHECK_RUN_COLUMNS]
 
 
 class _Children:
-    """Child rows of a batch, de-duplicated by their unique keys (PostgreSQL refuses the same
-    key twice in one upsert; a commit or check run can be listed by two PRs)."""
+    """Child rows of a batch as tuples, de-duplicated by their unique keys (a commit or check
+    run can be listed by two PRs; the later event wins)."""
 
-    def __init__(self, team: Team, repo: str, members: dict[str, int]) -> None:
-        self.team, self.repo, self.members = team, repo, members
-        self.reviews: dict[int, PRReview] = {}
-        self.commits: dict[str, Commit] = {}
-        self.files: dict[tuple[int, str], PRFile] = {}
-        self.runs: dict[int, PRCheckRun] = {}
+    def __init__(self, team_id: int, repo: str, members: dict[str, int]) -> None:
+        self.team_id, self.repo, self.members = team_id, repo, members
+        self.reviews: dict[int, tuple] = {}
+        self.commits: dict[str, tuple] = {}
+        self.files: dict[tuple[int, str], tuple] = {}
+        self.runs: dict[int, tuple] = {}
 
     def _member(self, actor: dict[str, Any] | None) -> int | None:
         return self.members.get(actor["login"]) if actor else None
 
     def add(self, pr: int, data: dict[str, Any]) -> None:
-        team = self.team
+        team, member = self.team_id, self._member
         for r in data.get("reviews") or []:
-            self.reviews[r["id"]] = PRReview(team=team, pull_request_id=pr,
-                                             reviewer_id=self._member(r.get("author")),
-                                             **rows.review_fields(r))
+            self.reviews[r["id"]] = (team, pr, member(r.get("author")), *rows.review_values(r))
         for c in data.get("commits") or []:
-            self.commits[c["sha"]] = Commit(team=team, pull_request_id=pr, github_repo=self.repo,
-                                            author_id=self._member(c.get("author")),
-                                            **rows.commit_fields(c))
+            self.commits[c["sha"]] = (team, pr, self.repo, member(c.get("author")),
+                                      *rows.commit_values(c))
         for f in data.get("files") or []:
-            self.files[(pr, f["path"])] = PRFile(team=team, pull_request_id=pr,
-                                                 **rows.file_fields(f))
+            self.files[(pr, f["path"])] = (team, pr, *rows.file_values(f))
         for run in data.get("check_runs") or []:
-            self.runs[run["id"]] = PRCheckRun(team=team, pull_request_id=pr,
-                                              **rows.check_run_fields(run))
+            self.runs[run["id"]] = (team, pr, *rows.check_run_values(run))
 
     def save(self) -> None:
-        _upsert(PRReview, self.reviews.values(), ["team", "github_review_id"])
-        _upsert(Commit, self.commits.values(), ["team", "github_sha"])
-        _upsert(PRFile, self.files.values(), ["pull_request", "filename"])
-        _upsert(PRCheckRun, self.runs.values(), ["team", "github_check_run_id"])
-
-
-def _upsert(model, objs: Iterable, unique: list[str]) -> None:
-    objs = list(objs)
-    if not objs:
-        return
-    fields = [f.name for f in model._meta.concrete_fields
-              if not f.primary_key and f.name not in unique]
-    model.objects.bulk_create(objs, update_conflicts=True, unique_fields=unique,
-                              update_fields=fields)
+        BulkUpsert(PRReview, REVIEW_FIELDS, ["team_id", "github_review_id"]).execute(
+            self.reviews.values())
+        BulkUpsert(Commit, COMMIT_FIELDS, ["team_id", "github_sha"]).execute(
+            self.commits.values())
+        BulkUpsert(PRFile, FILE_FIELDS, ["pull_request_id", "filename"]).execute(
+            self.files.values())
+        BulkUpsert(PRCheckRun, RUN_FIELDS, ["team_id", "github_check_run_id"]).execute(
+            self.runs.values())
 
 
 def _coalesce(target: dict[str, Any], other: dict[str, Any]) -> None:

@@ -65,32 +65,40 @@ def pull_request_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def review_fields(review: dict[str, Any]) -> dict[str, Any]:
-    return {"github_review_id": review["id"], "state": review["state"],
-            "body": review.get("body") or "", "submitted_at": when(review.get("submitted_at"))}
+# Child rows are tuples in the order of these columns (what the event determines; the projector
+# prepends team, pull request and member ids). Timestamps stay GitHub's ISO strings: the upsert
+# layer hands them to the database as they are.
+REVIEW_COLUMNS = ("github_review_id", "state", "body", "submitted_at")
+COMMIT_COLUMNS = ("github_sha", "author_name", "author_email", "message", "committed_at",
+                  "additions", "deletions")
+FILE_COLUMNS = ("filename", "status", "additions", "deletions", "changes", "file_category")
+CHECK_RUN_COLUMNS = ("github_check_run_id", "name", "status", "conclusion", "started_at",
+                     "completed_at", "duration_seconds")
 
 
-def commit_fields(commit: dict[str, Any]) -> dict[str, Any]:
-    return {"github_sha": commit["sha"], "author_name": commit.get("author_name") or "",
-            "author_email": commit.get("author_email") or "",
-            "message": commit.get("message") or "",
-            "committed_at": when(commit.get("committed_at")),
-            "additions": commit.get("additions") or 0, "deletions": commit.get("deletions") or 0}
+def review_values(review: dict[str, Any]) -> tuple:
+    return (review["id"], review["state"], review.get("body") or "", review.get("submitted_at"))
 
 
-def file_fields(f: dict[str, Any]) -> dict[str, Any]:
+def commit_values(commit: dict[str, Any]) -> tuple:
+    return (commit["sha"], commit.get("author_name") or "", commit.get("author_email") or "",
+            commit.get("message") or "", commit.get("committed_at"),
+            commit.get("additions") or 0, commit.get("deletions") or 0)
+
+
+def file_values(f: dict[str, Any]) -> tuple:
     additions, deletions = f.get("additions") or 0, f.get("deletions") or 0
-    return {"filename": f["path"], "status": f["status"], "additions": additions,
-            "deletions": deletions, "changes": additions + deletions,
-            "file_category": categorize_file(f["path"])}
+    return (f["path"], f["status"], additions, deletions, additions + deletions,
+            categorize_file(f["path"]))
 
 
-def check_run_fields(run: dict[str, Any]) -> dict[str, Any]:
-    started, completed = when(run.get("started_at")), when(run.get("completed_at"))
-    duration = int((completed - started).total_seconds()) if started and completed else None
-    return {"github_check_run_id": run["id"], "name": run.get("name") or "",
-            "status": run["status"], "conclusion": run.get("conclusion"),
-            "started_at": started, "completed_at": completed, "duration_seconds": duration}
+def check_run_values(run: dict[str, Any]) -> tuple:
+    started, completed = run.get("started_at"), run.get("completed_at")
+    duration = None
+    if started and completed:
+        duration = int((when(completed) - when(started)).total_seconds())
+    return (run["id"], run.get("name") or "", run["status"], run.get("conclusion"), started,
+            completed, duration)
 
 
 def actors(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
