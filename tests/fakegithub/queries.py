@@ -1,0 +1,106 @@
+"""Ready-made queries against the fake (also handy as examples of what it serves).
+
+``EVERYTHING`` selects every field of the supported subset at least once (a test checks this),
+so validating it against GitHub's real schema proves the subset matches GitHub.
+"""
+
+PAGE_INFO = "pageInfo { hasNextPage endCursor hasPreviousPage startCursor }"
+
+ACTOR = """__typename login url avatarUrl(size: 40)
+  ... on Node { id }
+  ... on User { databaseId name }
+  ... on Bot { databaseId }
+  ... on Mannequin { databaseId }
+  ... on Organization { databaseId name }"""
+
+USER = "__typename id login url avatarUrl databaseId name"
+
+CHECK_SUITES = f"""checkSuites(first: 3, filterBy: {{checkName: null}}) {{
+  totalCount {PAGE_INFO}
+  edges {{ cursor node {{ id }} }}
+  nodes {{
+    id databaseId status conclusion
+    app {{ id name slug }}
+    commit {{ oid }}
+    checkRuns(first: 5, filterBy: {{checkType: ALL}}) {{
+      totalCount {PAGE_INFO}
+      edges {{ cursor node {{ id }} }}
+      nodes {{ id databaseId name status conclusion startedAt completedAt detailsUrl }}
+    }}
+  }}
+}}"""
+
+COMMIT = f"""id oid abbreviatedOid message messageHeadline messageBody committedDate authoredDate
+  additions deletions url
+  author {{ name email date user {{ {USER} }} }}
+  {CHECK_SUITES}"""
+
+PULL_REQUEST = f"""
+  id number fullDatabaseId title body state isDraft createdAt updatedAt mergedAt closedAt
+  additions deletions changedFiles headRefName baseRefName headRefOid url merged closed
+  repository {{ nameWithOwner }}
+  author {{ {ACTOR} }}
+  milestone {{ id title number }}
+  labels(first: 5, orderBy: {{field: NAME, direction: ASC}}) {{
+    totalCount {PAGE_INFO} edges {{ cursor node {{ id }} }} nodes {{ id name color }}
+  }}
+  assignees(first: 3) {{
+    totalCount {PAGE_INFO} edges {{ cursor node {{ id }} }} nodes {{ {USER} }}
+  }}
+  closingIssuesReferences(first: 3, userLinkedOnly: false) {{
+    totalCount {PAGE_INFO} edges {{ cursor node {{ id }} }}
+    nodes {{ id number title url repository {{ id nameWithOwner }} }}
+  }}
+  reviews(first: 3) {{
+    totalCount {PAGE_INFO} edges {{ cursor node {{ id }} }}
+    nodes {{
+      id databaseId fullDatabaseId state body submittedAt url
+      author {{ {ACTOR} }}
+      pullRequest {{ number }}
+    }}
+  }}
+  commits(last: 2) {{
+    totalCount {PAGE_INFO}
+    edges {{ cursor node {{ id }} }}
+    nodes {{ id url pullRequest {{ number }} commit {{ {COMMIT} }} }}
+  }}
+  files(first: 3) {{
+    totalCount {PAGE_INFO} edges {{ cursor node {{ path }} }}
+    nodes {{ path additions deletions changeType }}
+  }}
+"""
+
+EVERYTHING = f"""
+query Everything($owner: String!, $name: String!, $first: Int!, $after: String,
+                 $number: Int!, $id: ID!) {{
+  rateLimit(dryRun: false) {{ cost limit nodeCount remaining resetAt used }}
+  viewer {{ {USER} }}
+  node(id: $id) {{ __typename id ... on PullRequest {{ number }} }}
+  nodes(ids: [$id]) {{ id }}
+  repository(owner: $owner, name: $name, followRenames: true) {{
+    id databaseId name nameWithOwner url
+    owner {{ __typename id login url avatarUrl ... on Organization {{ name databaseId }} }}
+    pullRequest(number: $number) {{ number title }}
+    pullRequests(first: $first, after: $after, states: [OPEN, CLOSED, MERGED],
+                 orderBy: {{field: UPDATED_AT, direction: DESC}}) {{
+      totalCount {PAGE_INFO}
+      edges {{ cursor node {{ number }} }}
+      nodes {{ {PULL_REQUEST} }}
+    }}
+  }}
+}}
+"""
+
+PULL_REQUESTS_PAGE = """
+query Page($owner: String!, $name: String!, $first: Int, $last: Int, $after: String,
+           $before: String, $orderBy: IssueOrder, $states: [PullRequestState!]) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(first: $first, last: $last, after: $after, before: $before,
+                 orderBy: $orderBy, states: $states) {
+      totalCount
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      edges { cursor node { number updatedAt state } }
+    }
+  }
+}
+"""

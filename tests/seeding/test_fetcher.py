@@ -1,0 +1,140 @@
+"""The fetcher end to end against the fake GitHub: complete PRs, resume, update, backfill."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from apps.seeding.fetch_state import FetchRequest, FetchState
+from apps.seeding.fetcher import FetchError, Fetcher
+from apps.seeding.github.client import GraphQLClient
+from apps.seeding.github.retry import RetryPolicy
+from apps.seeding.github.tokens import TokenPool
+from eventlog import EventLog, open_writer
+from tests.expected import expected_prs, log_prs
+from tests.fakegithub import FakeGitHub, add_pr, generate_dataset, touch_pr
+
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
+REPO = "acme/web"
+SINCE = NOW - timedelta(days=200)
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return generate_dataset({REPO: 120}, seed=7, now=NOW, days=365, huge=1)
+
+
+@pytest.fixture
+def gh(dataset):
+    import copy
+
+    with FakeGitHub(copy.deepcopy(dataset), secondary_points_per_minute=None) as server:
+        yield server
+
+
+def client_for(gh, tokens=("tok",), **policy):
+    policy.setdefault("backoff_base", 0.01)
+    return GraphQLClient(gh.url, TokenPool(list(tokens)), policy=RetryPolicy(**policy),
+                         sleep=lambda seconds, reason: time.sleep(min(seconds, 3)))
+
+
+def fetch(gh, log_dir, request, client=None):
+    client = client or client_for(gh)
+    with open_writer(log_dir, fsync="never") as writer:
+        state = FetchState.from_meta(writer.last_commit.meta if writer.last_commit else {})
+        fetcher = Fetcher(writer, client, REPO)
+        return fetcher.run(state, request), client
+
+
+def test_full_pass_logs_every_pr_in_the_window_complete_with_all_children(gh, tmp_path):
+    state, client = fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, page_size=25))
+    expected = expected_prs(gh.dataset, REPO, SINCE)
+    assert log_prs(tmp_path / "log") == expected
+    huge = [n for n, pr in expected.items() if len(pr["files"]) > 100]
+    assert huge, "the dataset should hold a PR needing nested pagination"
+    assert state.complete and state.covered_since == SINCE.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert client.stats.points > 0 and gh.stats.by_shape.get("pullRequest", 0) > 0
+
+
+def test_a_second_run_on_a_complete_log_sends_nothing(gh, tmp_path):
+    fetch(gh, tmp_path / "log", FetchRequest(since=SINCE))
+    gh.reset_stats()
+    fetch(gh, tmp_path / "log", FetchRequest(since=SINCE))
+    assert gh.stats.total == 0
+
+
+def test_update_with_nothing_changed_is_one_request_and_catches_changes(gh, tmp_path):
+    fetch(gh, tmp_path / "log", FetchRequest(since=SINCE))
+    gh.reset_stats()
+    fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, update=True))
+    assert gh.stats.total == 1
+    number = min(expected_prs(gh.dataset, REPO, SINCE))
+    gh.mutate(lambda d: touch_pr(d, REPO, number, datetime.now(UTC), title="Renamed"))
+    gh.mutate(lambda d: add_pr(d, REPO, datetime.now(UTC), title="Brand new"))
+    fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, update=True))
+    logged = log_prs(tmp_path / "log")
+    assert logged[number]["title"] == "Renamed"
+    assert any(pr["title"] == "Brand new" for pr in logged.values())
+
+
+def test_a_wider_window_fetches_only_the_missing_older_part(gh, tmp_path):
+    fetch(gh, tmp_path / "log", FetchRequest(since=NOW - timedelta(days=30), page_size=10))
+    gh.reset_stats()
+    state, _ = fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, page_size=10))
+    assert state.last_pass["mode"] == "backfill"
+    assert log_prs(tmp_path / "log") == expected_prs(gh.dataset, REPO, SINCE)
+    recent = len(expected_prs(gh.dataset, REPO, NOW - timedelta(days=30)))
+    full_pages = -(-len(expected_prs(gh.dataset, REPO, SINCE)) // 10) + 1
+    assert gh.stats.by_shape["pullRequests"] <= full_pages - recent // 10 + 1
+
+
+def test_max_prs_stops_after_the_newest_n(gh, tmp_path):
+    fetch(gh, tmp_path / "log", FetchRequest(since=None, max_prs=15, page_size=10))
+    assert log_prs(tmp_path / "log") == expected_prs(gh.dataset, REPO, None, max_prs=15)
+
+
+def test_check_runs_can_be_switched_off(gh, tmp_path):
+    fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, check_runs=False))
+    assert log_prs(tmp_path / "log") == expected_prs(gh.dataset, REPO, SINCE, check_runs=False)
+    assert "checkSuites" not in gh.stats.records[0]["query"]
+
+
+def test_faults_and_timeouts_shrink_pages_retry_and_leave_no_gap(gh, tmp_path):
+    gh.faults.set_random(0.15, ["502_json", "502_html", "504", "drop"])
+    gh.faults.heavy_threshold(12)
+    state, client = fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, page_size=50))
+    assert log_prs(tmp_path / "log") == expected_prs(gh.dataset, REPO, SINCE)
+    assert client.stats.retries > 0 and client.stats.shrinks > 0
+    assert state.last_pass["stats"]["retries"] == client.stats.retries
+
+
+def test_a_permanent_outage_records_a_failed_pass_and_the_next_run_resumes(gh, tmp_path):
+    gh.faults.outage_after(4)
+    with pytest.raises(FetchError) as info:
+        fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, page_size=10),
+              client_for(gh, max_attempts=2))
+    assert info.value.status == "failed"
+    records = list(EventLog(tmp_path / "log").read())
+    failure = [r for r in records if r.type == "pass" and r.data["status"] == "failed"]
+    assert failure and "502" in failure[-1].data["error"]
+    state = FetchState.from_meta(records[-1].meta)
+    assert state.active is not None and not state.complete
+    gh.faults.clear()
+    gh.reset_stats()
+    state, _ = fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, page_size=10))
+    assert state.complete
+    assert log_prs(tmp_path / "log") == expected_prs(gh.dataset, REPO, SINCE)
+    assert gh.stats.records[0]["variables"]["after"] is not None  # resumed mid-repo
+
+
+def test_an_unknown_repository_fails_with_a_clear_message(gh, tmp_path):
+    client = client_for(gh)
+    with open_writer(tmp_path / "log", fsync="never") as writer:
+        with pytest.raises(FetchError, match="Could not resolve to a Repository"):
+            Fetcher(writer, client, "acme/missing").run(FetchState(), FetchRequest())
+
+
+def test_unknown_enum_from_github_fails_the_pass_clearly(gh, tmp_path):
+    gh.faults.fail_next(10, "corrupt_enum")
+    with pytest.raises(FetchError, match="unknown"):
+        fetch(gh, tmp_path / "log", FetchRequest(since=SINCE), client_for(gh, max_attempts=2))
