@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from apps.seeding.fetch_state import FetchRequest, FetchState
-from apps.seeding.fetcher import FetchError, Fetcher
+from apps.seeding.fetcher import Fetcher, FetchError
 from apps.seeding.github.client import GraphQLClient
 from apps.seeding.github.retry import RetryPolicy
 from apps.seeding.github.tokens import TokenPool
@@ -129,9 +129,9 @@ def test_a_permanent_outage_records_a_failed_pass_and_the_next_run_resumes(gh, t
 
 def test_an_unknown_repository_fails_with_a_clear_message(gh, tmp_path):
     client = client_for(gh)
-    with open_writer(tmp_path / "log", fsync="never") as writer:
-        with pytest.raises(FetchError, match="Could not resolve to a Repository"):
-            Fetcher(writer, client, "acme/missing").run(FetchState(), FetchRequest())
+    with open_writer(tmp_path / "log", fsync="never") as writer, \
+            pytest.raises(FetchError, match="Could not resolve to a Repository"):
+        Fetcher(writer, client, "acme/missing").run(FetchState(), FetchRequest())
 
 
 def test_unknown_enum_from_github_fails_the_pass_clearly(gh, tmp_path):
