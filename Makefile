@@ -29,7 +29,7 @@ test-chaos: install
 	$(BIN)/python -m pytest -m chaos $(PYTEST_ARGS)
 
 demo: migrate
-	$(BIN)/python -m tests.fakegithub.demo
+	$(BIN)/python -m tests.demo
 
 seed: migrate
 	$(BIN)/python manage.py seed_real_projects $(ARGS)
