@@ -10,7 +10,7 @@ ACTOR = """__typename login url avatarUrl(size: 40)
   ... on Node { id }
   ... on User { databaseId name }
   ... on Bot { databaseId }
-  ... on Mannequin { databaseId }
+  ... on Mannequin { databaseId name }
   ... on Organization { databaseId name }"""
 
 USER = "__typename id login url avatarUrl databaseId name"
