@@ -52,7 +52,8 @@ class NullReporter:
 
 class FetchError(Exception):
     """A pass could not continue; its cursor is committed and the failure recorded in the log.
-    ``resumable`` is true for stops (rate-limit wait too long, Ctrl-C) a later run resumes."""
+    ``status`` is ``failed`` (GitHub kept failing) or ``stopped`` (a rate-limit wait longer
+    than allowed); either way the next run resumes at the last committed page."""
 
     def __init__(self, message: str, *, status: str, cause: BaseException) -> None:
         super().__init__(message)
@@ -114,7 +115,10 @@ class Fetcher:
                 state = replace(state, active=p)
                 self._commit(events, state)
                 self.reporter.page_committed(self.repo, p, page.cost)
-        except (GitHubError, KeyboardInterrupt) as error:
+        except KeyboardInterrupt as error:
+            self._interrupt(state, p, error)  # record the stop, then let Ctrl-C end the run
+            raise
+        except GitHubError as error:
             raise self._interrupt(state, p, error) from error
 
     def _fetch_page(self, p: PassState) -> tuple[Page, PassState]:

@@ -124,7 +124,11 @@ class Command(BaseCommand):
         if options["cache_info"]:
             return self._cache_info(targets, options["json"])
         seed_options = self._seed_options(options, targets)
-        outcomes = self._seed(targets, seed_options, options)
+        try:
+            outcomes = self._seed(targets, seed_options, options)
+        except KeyboardInterrupt:
+            raise CommandError("interrupted: everything committed so far is kept; run the same "
+                               "command again to resume", returncode=130) from None
         print_summary(self.stdout, self.style, outcomes)
         failed = [o for o in outcomes if not o.ok]
         if failed:
