@@ -63,11 +63,13 @@ class ConsoleReporter:
                 self.line(f"waiting {seconds:.0f} s ({reason})")
             self._sleep(seconds)
             return
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
+        left = seconds
+        while left > 0:
             self._progress.update(self._task, description=escape(
                 f"{reason}: waiting {left:.0f} s"))
-            self._sleep(min(1.0, left))
+            step = min(1.0, left)
+            self._sleep(step)
+            left -= step
 
     # -- projection --------------------------------------------------------------------
 
