@@ -36,6 +36,7 @@ class FetchReporter(Protocol):
 
     def pass_started(self, repo: str, p: PassState, resumed: bool) -> None: ...
     def page_committed(self, repo: str, p: PassState, points: int) -> None: ...
+    def pass_finished(self, repo: str, p: PassState, reason: str) -> None: ...
     def note(self, repo: str, message: str) -> None: ...
 
 
@@ -44,6 +45,9 @@ class NullReporter:
         pass
 
     def page_committed(self, repo: str, p: PassState, points: int) -> None:
+        pass
+
+    def pass_finished(self, repo: str, p: PassState, reason: str) -> None:
         pass
 
     def note(self, repo: str, message: str) -> None:
@@ -181,7 +185,7 @@ class Fetcher:
         final_cursor = state.active.cursor if state.active else None
         state = state.finish(p, reason, final_cursor, ts(datetime.now(UTC)))
         self._commit([*events, self._pass_event(p, "complete", reason=reason)], state)
-        self.reporter.page_committed(self.repo, p, 0)
+        self.reporter.pass_finished(self.repo, p, reason)
         return state
 
     def _interrupt(self, state: FetchState, p: PassState, error: BaseException) -> FetchError:

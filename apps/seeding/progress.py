@@ -53,6 +53,16 @@ class ConsoleReporter:
         elif p.pages % PLAIN_PAGE_EVERY == 0:
             self.line(text)
 
+    def pass_finished(self, repo: str, p: PassState, reason: str) -> None:
+        why = {"window": "reached the window start", "end": "reached the oldest PR",
+               "limit": "reached --max-prs"}.get(reason, reason)
+        s = p.stats
+        self._stop()
+        self.line(f"{repo}: {p.mode} pass {p.id} complete ({why}): {p.prs} PRs, {p.pages} "
+                  f"pages, {s.get('requests', 0)} requests, {s.get('points', 0)} points, "
+                  f"{s.get('retries', 0)} retries, {s.get('waits', 0)} waits "
+                  f"({s.get('wait_seconds', 0)} s)")
+
     def note(self, repo: str, message: str) -> None:
         self.line(f"{repo}: {message}", style="yellow")
 
