@@ -138,3 +138,21 @@ def test_unknown_enum_from_github_fails_the_pass_clearly(gh, tmp_path):
     gh.faults.fail_next(10, "corrupt_enum")
     with pytest.raises(FetchError, match="unknown"):
         fetch(gh, tmp_path / "log", FetchRequest(since=SINCE), client_for(gh, max_attempts=2))
+
+
+def test_faults_rate_limit_windows_and_a_secondary_limit_together_leave_no_gap(gh, tmp_path):
+    """10% 5xx faults, a budget of 8 points per 2-second window (both error shapes), and a
+    secondary limit with retry-after: the pass completes and the log matches the server."""
+    kinds = ["502_json", "504", "502_html"]
+    gh.set_rate_limit(limit=8, window_seconds=2, reset_windows=True)
+    gh.faults.set_rate_limit_style("alternate")
+    gh.faults.set_random(0.10, kinds)
+    gh.faults.set_retry_after(1)
+    gh.faults.fail_next(1, "secondary")
+    gh.faults.fail_next(1, "502_json")  # at least one, whatever the random draws
+    state, client = fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, page_size=10))
+    assert state.complete
+    assert log_prs(tmp_path / "log") == expected_prs(gh.dataset, REPO, SINCE)
+    assert client.stats.rate_limit_waits > 0 and client.stats.secondary_waits == 1
+    injected = sum(n for kind, n in gh.stats.by_fault.items() if kind in kinds)
+    assert injected > 0 and client.stats.retries == injected
