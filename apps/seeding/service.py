@@ -95,6 +95,9 @@ class RepoSeeder:
                outcome: RepoOutcome) -> None:
         request = options.fetch
         outcome.warnings.extend(staleness_warnings(state, request))
+        if request.check_runs and state.check_runs is False:
+            outcome.warnings.append("the log was fetched without check runs; PRs already in "
+                                    "it have none (use --refresh to fetch them)")
         if state.next_pass(request, update_done=False) is None:
             return
         try:

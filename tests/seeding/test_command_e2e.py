@@ -147,3 +147,9 @@ def test_eventlog_replay_uses_the_database_projector(gh, cache_dir, capsys):
     assert code == 0 and "team acme: applied" in out and "created 1 new" in out
     assert PullRequest.objects.count() == count
     assert EventLog(cache_dir / "acme/web").exists()
+
+
+def test_asking_for_check_runs_on_a_log_fetched_without_them_warns(gh):
+    seed("--repo", "acme/api", "--days-back", "300", "--no-check-runs")
+    out = seed("--repo", "acme/api", "--days-back", "300")
+    assert "fetched without check runs" in out and "--refresh" in out
