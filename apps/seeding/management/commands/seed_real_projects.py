@@ -23,10 +23,10 @@ from ...config import client_factory, fsync_policy
 from ...fetch_state import FetchRequest
 from ...progress import ConsoleReporter
 from ...projector import Window
-from ...projects import DEFAULT_PROJECT, PROJECTS
+from ...projects import DEFAULT_PROJECT, PROJECTS, Project
 from ...service import RepoOutcome, RepoSeeder, SeedOptions, clear_team
 from ...summary import print_summary
-from ...targets import Target, resolve_targets
+from ...targets import resolve_targets
 
 MAX_DAYS_BACK = 365 * 20
 
@@ -149,7 +149,7 @@ class Command(BaseCommand):
             if p.description:
                 self.stdout.write(f"{'':<10} {p.description}")
 
-    def _cache_info(self, targets: list[Target], as_json: bool) -> None:
+    def _cache_info(self, targets: list[Project], as_json: bool) -> None:
         infos = [repo_cache_info(settings.SEEDING_CACHE_DIR, t.team_slug, repo)
                  for t in targets for repo in t.repos]
         if as_json:
@@ -158,7 +158,7 @@ class Command(BaseCommand):
         for info in infos:
             self.stdout.write(describe(info))
 
-    def _seed_options(self, options, targets: list[Target]) -> dict[str, SeedOptions]:
+    def _seed_options(self, options, targets: list[Project]) -> dict[str, SeedOptions]:
         now = datetime.now(UTC)
         until = None
         if options["end_date"]:
@@ -178,7 +178,7 @@ class Command(BaseCommand):
                                              refresh=options["refresh"], fsync=fsync_policy())
         return per_target
 
-    def _seed(self, targets: list[Target], seed_options: dict[str, SeedOptions],
+    def _seed(self, targets: list[Project], seed_options: dict[str, SeedOptions],
               options) -> list[RepoOutcome]:
         reporter = ConsoleReporter(self.stdout._out)
         factory = client_factory(options["github_token"], float(options["max_wait"]),
@@ -200,7 +200,7 @@ class Command(BaseCommand):
         return outcomes
 
 
-def _team(target: Target) -> Team:
+def _team(target: Project) -> Team:
     with transaction.atomic():
         team, _ = Team.objects.get_or_create(slug=target.team_slug,
                                              defaults={"name": target.team_name})
