@@ -3,7 +3,8 @@
 A batch is a run of records with dense seqs closed by a commit marker whose ``first_seq`` and
 ``count`` describe exactly that run. Anything after the last valid marker is the *tail*: a batch
 that was being written (torn, or complete but unmarked) when the writer stopped. A damaged line
-*followed by* a valid marker is corruption of committed data, never a tail: it raises.
+*followed by* a valid marker is corruption of committed data, never a tail: it raises. So does an
+intact line out of place (wrong seq, or a marker misdescribing its batch): no crash makes one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CorruptRecordError, EventLogError
+from .errors import CorruptRecordError, UnsupportedVersionError
 from .record import Record, decode
 from .segment import Line
 
@@ -57,11 +58,12 @@ class BatchScanner:
                 self._raise_if_committed_after(line, first_error)
                 continue
             try:
-                record = self._check(line, pending)
+                record = self._decode(line, self.next_seq + len(pending))
             except CorruptRecordError as e:
                 first_error = e
                 self.tail.problem = str(e)
                 continue
+            self._check_place(line, record, pending)
             pending.append(record)
             if record.is_commit:
                 self.next_seq = record.seq + 1
@@ -71,24 +73,34 @@ class BatchScanner:
                 self.tail = Tail(line.end)
         self.tail.records = len(pending)
 
-    def _check(self, line: Line, pending: list[Record]) -> Record:
+    def _decode(self, line: Line, expected: int) -> Record:
+        """Decode ``line``. A torn or damaged line may be an unfinished write (the caller decides
+        from what follows); errors name the seq the line must carry (seqs are dense here)."""
         if not line.complete:
-            raise CorruptRecordError(self.path, line.offset, None, "torn line (no newline)")
-        record = decode(line.data, self.path, line.offset)
+            raise CorruptRecordError(self.path, line.offset, expected, "torn line (no newline)")
+        try:
+            return decode(line.data, self.path, line.offset)
+        except CorruptRecordError as e:
+            raise CorruptRecordError(self.path, line.offset, expected, e.detail) from None
+
+    def _check_place(self, line: Line, record: Record, pending: list[Record]) -> None:
+        """Raise if an intact record is out of place. A torn write cannot produce a complete,
+        checksummed line with the wrong seq or a marker that misdescribes its batch, so this is
+        never an unfinished tail to truncate: it is damage (or a bug) to report."""
         expected = self.next_seq + len(pending)
         if record.seq != expected:
             raise CorruptRecordError(
                 self.path, line.offset, record.seq, f"expected seq {expected}, found {record.seq}"
             )
         if record.is_commit:
-            first, count = record.data.get("first_seq"), record.data.get("count")
+            data = record.data if isinstance(record.data, dict) else {}
+            first, count = data.get("first_seq"), data.get("count")
             if first != self.next_seq or count != len(pending):
                 raise CorruptRecordError(
                     self.path, line.offset, record.seq,
                     f"commit marker describes {count} records from seq {first}, "
                     f"found {len(pending)} from seq {self.next_seq}",
                 )
-        return record
 
     def _raise_if_committed_after(self, line: Line, first_error: CorruptRecordError) -> None:
         """A valid marker after a bad line means the bad line was committed data."""
@@ -96,7 +108,9 @@ class BatchScanner:
             return
         try:
             record = decode(line.data, self.path, line.offset)
-        except EventLogError:
+        except UnsupportedVersionError:  # checksum matched: a newer writer committed after it
+            raise first_error from None
+        except CorruptRecordError:
             return
         if record.is_commit and record.seq >= self.next_seq:
             raise first_error

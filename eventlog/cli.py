@@ -7,6 +7,7 @@ input). Nothing here is needed to use the library.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,8 +41,21 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Console(Console):
+    """A console that lets a closed pipe (``eventlog tail … | head``) reach ``main`` as
+    ``BrokenPipeError`` (rich's default raises ``SystemExit(1)`` from inside ``print``)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush at exit
+        raise BrokenPipeError
+
+
+out = _Console(highlight=False, soft_wrap=True)
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class UsageProblem(Exception):
@@ -91,7 +105,8 @@ def summarize(record: Record) -> str:
     if record.is_commit:
         meta = data.get("meta") or {}
         extra = " ".join(f"{k}={_short(v)}" for k, v in list(meta.items())[:4])
-        return f"commit of {data.get('count')} records from seq {data.get('first_seq')} {extra}"
+        return f"commit of {data.get('count')} records from seq {data.get('first_seq')} " \
+               f"{extra}".rstrip()
     if not isinstance(data, dict):
         return _short(data)
     preferred = [k for k in ("title", "name", "state", "status") if k in data]
@@ -110,8 +125,8 @@ def _print_record(record: Record, as_json: bool) -> None:
     if as_json:
         out.out(orjson.dumps(record.to_dict()).decode(), highlight=False)
     else:
-        out.print(f"{record.seq:>8}  {record.type:<7} {escape(record.key):<14} {record.ts}  "
-                  f"{escape(summarize(record))}", markup=True)
+        out.print(f"{record.seq:>8}  {escape(record.type):<7} {escape(record.key):<14} "
+                  f"{escape(record.ts)}  {escape(summarize(record))}", markup=True)
 
 
 @app.command()
@@ -127,6 +142,8 @@ def tail(
     """Show the last N committed records of a log (commit markers included)."""
     if n < 0:
         raise UsageProblem(f"-n must be >= 0, got {n}")
+    if poll <= 0:
+        raise UsageProblem(f"--poll must be > 0, got {poll}")
     log = _log_for(cache_dir, repo)
     records = log.tail(n)
     for record in records:
@@ -164,8 +181,17 @@ def replay(
                 count += 1
         out.print(f"{count} records would be applied (dry run)")
         return
-    projector = projectors[0].load()
-    out.print(projector(repo=repo, log=log, from_offset=from_offset, team=team))
+    projector = _load(projectors[0])
+    out.print(escape(str(projector(repo=repo, log=log, from_offset=from_offset, team=team))))
+
+
+def _load(entry_point: Any) -> Callable[..., Any]:
+    """Import a registered projector; a broken registration is a one-line error, not a trace."""
+    try:
+        return entry_point.load()
+    except (ImportError, AttributeError) as e:
+        raise EventLogError(f"cannot load the projector {entry_point.name!r} "
+                            f"({entry_point.value}): {e}") from e
 
 
 @app.command()
@@ -218,8 +244,9 @@ def info(repo: OptionalRepo = None, as_json: AsJson = False,
     for name, i in infos.items():
         d = info_dict(i)
         complete = {True: "yes", False: "no", None: "unknown"}[d["last_fetch_complete"]]
+        seqs = f"seqs {i.first_seq}..{i.last_seq}" if i.records else "no records"
         out.print(f"{name}: {i.events} events ({i.keys} keys), {i.commits} commits, "
-                  f"{i.bytes} bytes in {i.segments} segment(s), seqs {i.first_seq}..{i.last_seq}, "
+                  f"{i.bytes} bytes in {i.segments} segment(s), {seqs}, "
                   f"next {i.next_seq}, last fetch complete: {complete}")
 
 
@@ -255,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # unreadable cache dir, permissions, disk errors
+        err.print(f"eventlog: error: {escape(str(e))}")
+        return 1
 
 
 def run() -> None:

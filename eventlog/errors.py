@@ -32,9 +32,14 @@ class UnsupportedVersionError(EventLogError):
 
     def __init__(self, path: Path, byte_offset: int, version: object, supported: int) -> None:
         self.path, self.byte_offset, self.version = path, byte_offset, version
+        if isinstance(version, int) and version < supported:
+            advice = f"no upcaster brings version {version} to {supported}; register one in " \
+                     "eventlog.record.UPCASTERS"
+        else:
+            advice = f"this eventlog reads versions up to {supported}; upgrade the tool to " \
+                     "read this log"
         super().__init__(
-            f"record at byte {byte_offset} of {path} has format version {version}, but this "
-            f"eventlog reads versions up to {supported}; upgrade the tool to read this log"
+            f"record at byte {byte_offset} of {path} has format version {version}, but {advice}"
         )
 
 

@@ -14,7 +14,8 @@ from .errors import InvalidRepoNameError
 from .manifest import MANIFEST_NAME
 
 DEFAULT_CACHE_DIR = ".seeding_cache"
-# GitHub logins: alphanumerics and single inner hyphens, at most 39 characters.
+# GitHub logins: alphanumerics and single inner hyphens, at most 39 characters. Always matched
+# with fullmatch: "$" alone would accept a trailing newline.
 OWNER_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 # Repository names: alphanumerics, '.', '_', '-', at most 100 characters, not '.' or '..'.
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -26,9 +27,9 @@ def parse_repo(text: str) -> tuple[str, str]:
     if len(parts) != 2:
         raise InvalidRepoNameError(f"invalid repository {text!r}: expected OWNER/NAME")
     owner, name = parts
-    if not OWNER_RE.match(owner):
+    if not OWNER_RE.fullmatch(owner):
         raise InvalidRepoNameError(f"invalid repository {text!r}: bad owner {owner!r}")
-    if not NAME_RE.match(name) or name in {".", ".."}:
+    if not NAME_RE.fullmatch(name) or name in {".", ".."}:
         raise InvalidRepoNameError(f"invalid repository {text!r}: bad name {name!r}")
     return owner, name
 
@@ -51,7 +52,10 @@ def list_repos(cache_dir: Path) -> list[str]:
         return []
     repos = []
     for manifest in root.glob(f"*/*/{MANIFEST_NAME}"):
-        owner, name = manifest.parent.parent.name, manifest.parent.name
-        if OWNER_RE.match(owner) and NAME_RE.match(name):
-            repos.append(f"{owner}/{name}")
+        repo = f"{manifest.parent.parent.name}/{manifest.parent.name}"
+        try:
+            parse_repo(repo)
+        except InvalidRepoNameError:
+            continue  # not a directory this tool created
+        repos.append(repo)
     return sorted(repos)

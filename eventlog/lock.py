@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from pathlib import Path
 
 from .errors import LogLockedError
 
 LOCK_NAME = "writer.lock"
+PID_RETRIES = 10
+PID_RETRY_DELAY = 0.005
 
 
 class WriterLock:
@@ -29,7 +32,7 @@ class WriterLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            pid = _read_pid(fd)
+            pid = _holder_pid(fd)
             os.close(fd)
             raise LogLockedError(self.path.parent, pid) from None
         os.ftruncate(fd, 0)
@@ -52,6 +55,16 @@ class WriterLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _holder_pid(fd: int) -> int | None:
+    """The holder's PID; it writes it just after taking the lock, so give it a moment."""
+    for _ in range(PID_RETRIES):
+        pid = _read_pid(fd)
+        if pid is not None:
+            return pid
+        time.sleep(PID_RETRY_DELAY)
+    return _read_pid(fd)
 
 
 def _read_pid(fd: int) -> int | None:

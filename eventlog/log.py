@@ -17,6 +17,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .batches import BatchScanner
 from .errors import CorruptRecordError, LogNotFoundError, SegmentMissingError
@@ -24,6 +25,8 @@ from .manifest import Manifest, SegmentInfo, load_manifest
 from .record import Record, decode
 from .recovery import scan_tail
 from .segment import scan_open_file
+
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -77,17 +80,20 @@ class EventLog:
         A snapshot: records committed after the read reached the end of the log are not waited
         for. Survives a concurrent compaction by re-positioning at the next unread seq.
         """
-        if from_seq < 0:
-            raise ValueError(f"offset must be >= 0, got {from_seq}")
-        pos = _Position()
-        yield from self._read_available(pos, [from_seq])
+        _check_offset(from_seq)
+        return self._read_available(_Position(), [from_seq])
 
     def follow(self, from_seq: int = 0, *, poll_interval: float = 0.5,
                should_stop: Callable[[], bool] = lambda: False) -> Iterator[Record]:
         """Like ``read``, then keep yielding records as they are committed, until
         ``should_stop()`` is true. Keeps working across segment rolls and compaction."""
-        if from_seq < 0:
-            raise ValueError(f"offset must be >= 0, got {from_seq}")
+        _check_offset(from_seq)
+        if poll_interval <= 0:
+            raise ValueError(f"poll_interval must be > 0, got {poll_interval}")
+        return self._follow(from_seq, poll_interval, should_stop)
+
+    def _follow(self, from_seq: int, poll_interval: float,
+                should_stop: Callable[[], bool]) -> Iterator[Record]:
         pos, want = _Position(), [from_seq]
         while not should_stop():
             before = want[0]
@@ -97,9 +103,10 @@ class EventLog:
 
     def tail(self, n: int) -> list[Record]:
         """The last ``n`` committed records (commit markers included), oldest first."""
+        end = self.next_seq()
+        n = min(n, end)  # a log never holds more records than its next seq
         if n <= 0:
             return []
-        end = self.next_seq()
         window = n
         while True:
             start = max(0, end - window)
@@ -110,16 +117,16 @@ class EventLog:
 
     def next_seq(self) -> int:
         """The seq the next committed record will get (0 for an empty log)."""
-        return scan_tail(self.path, self.manifest()).next_seq
+        return self._stable(lambda manifest: scan_tail(self.path, manifest)).next_seq
 
     def last_commit(self) -> Record | None:
         """The latest commit marker (whose ``meta`` is the writer's checkpoint), or ``None``."""
-        return scan_tail(self.path, self.manifest()).last_commit
+        return self._stable(lambda manifest: scan_tail(self.path, manifest)).last_commit
 
     def info(self) -> LogInfo:
         """Counts from a full verifying scan of the committed records."""
-        manifest = self.manifest()
-        state = scan_tail(self.path, manifest)
+        manifest, state, size = self._stable(
+            lambda m: (m, scan_tail(self.path, m), _size(self.path, m)))
         types: Counter[str] = Counter()
         keys: set[str] = set()
         first = last = None
@@ -129,7 +136,6 @@ class EventLog:
                 keys.add(record.key)
             first = record.seq if first is None else first
             last = record.seq
-        size = sum((self.path / seg.file).stat().st_size for seg in manifest.segments)
         commits = types.get("commit", 0)
         return LogInfo(self.path, len(manifest.segments), size, sum(types.values()),
                        sum(types.values()) - commits, commits, len(keys), first, last,
@@ -137,6 +143,19 @@ class EventLog:
                        dict(types))
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _stable(self, fn: Callable[[Manifest], _T]) -> _T:
+        """``fn(manifest)``, run again if a compaction replaced the files meanwhile; a file that
+        vanished without a compaction is a ``SegmentMissingError`` naming it."""
+        while True:
+            manifest = self.manifest()
+            try:
+                return fn(manifest)
+            except FileNotFoundError as e:
+                if self.manifest().generation == manifest.generation:
+                    raise SegmentMissingError(
+                        f"segment {e.filename} listed in the manifest of {self.path} is missing; "
+                        "run `eventlog verify`") from None
 
     def _read_available(self, pos: _Position, want: list[int]) -> Iterator[Record]:
         """Yield what is committed now from ``want[0]`` on, advancing ``pos`` and ``want``."""
@@ -192,3 +211,12 @@ class EventLog:
             for batch in scanner:
                 pos.offset, pos.seq_at_offset = batch.end, batch.marker.seq + 1
                 yield from batch.records
+
+
+def _check_offset(from_seq: int) -> None:
+    if from_seq < 0:
+        raise ValueError(f"offset must be >= 0, got {from_seq}")
+
+
+def _size(path: Path, manifest: Manifest) -> int:
+    return sum((path / seg.file).stat().st_size for seg in manifest.segments)

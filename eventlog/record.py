@@ -33,7 +33,8 @@ COMMIT_TYPE = "commit"
 COMMIT_KEY = "commit"
 
 _CRC_PREFIX = b',"crc":"'
-_CRC_SUFFIX_LEN = len(_CRC_PREFIX) + 8 + 2  # ,"crc":"xxxxxxxx"}
+_CRC_END = b'"}'
+_CRC_SUFFIX_LEN = len(_CRC_PREFIX) + 8 + len(_CRC_END)  # ,"crc":"xxxxxxxx"}
 _DUMPS_OPTIONS = orjson.OPT_SORT_KEYS
 
 # Upcasters turn a record envelope of version N into version N + 1. A reader meeting an old
@@ -99,7 +100,8 @@ def decode(line: bytes, path: Path, byte_offset: int) -> Record:
     """
     if line.endswith(b"\n"):
         line = line[:-1]
-    if len(line) <= _CRC_SUFFIX_LEN or line[-_CRC_SUFFIX_LEN:-10] != _CRC_PREFIX:
+    if (len(line) <= _CRC_SUFFIX_LEN or line[-_CRC_SUFFIX_LEN:-10] != _CRC_PREFIX
+            or line[-2:] != _CRC_END):  # the closing '"}' is outside the checksummed bytes
         raise CorruptRecordError(path, byte_offset, _peek_seq(line), "no checksum at end of line")
     body = line[:-_CRC_SUFFIX_LEN] + b"}"
     stored = line[-10:-2]
@@ -135,11 +137,12 @@ def upcast(obj: dict[str, Any], path: Path, byte_offset: int) -> dict[str, Any]:
         raise CorruptRecordError(path, byte_offset, obj.get("seq"), f"bad version {version!r}")
     if version > FORMAT_VERSION:
         raise UnsupportedVersionError(path, byte_offset, version, FORMAT_VERSION)
-    while obj["v"] < FORMAT_VERSION:
-        step = UPCASTERS.get(obj["v"])
+    while version < FORMAT_VERSION:
+        step = UPCASTERS.get(version)
         if step is None:
-            raise UnsupportedVersionError(path, byte_offset, obj["v"], FORMAT_VERSION)
-        obj = step(obj)
+            raise UnsupportedVersionError(path, byte_offset, version, FORMAT_VERSION)
+        version += 1
+        obj = {**step(obj), "v": version}  # an upcaster that forgets to bump "v" cannot loop
     return obj
 
 

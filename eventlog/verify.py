@@ -5,7 +5,8 @@ checksum and format version, that seqs strictly increase (densely outside compac
 that every batch is closed by a marker describing it, and that sealed segments end with one.
 Unlike readers, it does not stop at the first problem: it reports each, with file, byte offset
 and seq. An unfinished batch at the end of the active segment is a warning (the next writer
-truncates it), not a problem.
+truncates it), not a problem; but an intact line out of place (wrong seq, a marker misdescribing
+its batch) or of a newer format version is a problem wherever it is, since writers refuse it too.
 """
 
 from __future__ import annotations
@@ -91,6 +92,19 @@ def _check_orphans(log_dir: Path, manifest: Manifest, report: VerifyReport) -> N
                                    "(the next writer removes it)")
 
 
+@dataclass(slots=True)
+class _Batch:
+    """The records of the batch being checked, since the last marker."""
+
+    start: int | None = None
+    records: int = 0
+    damaged: bool = False
+
+    def add(self, seq: int) -> None:
+        self.start = seq if self.start is None else self.start
+        self.records += 1
+
+
 class _SegmentChecker:
     """Walks segments in order, carrying the expected seq across them."""
 
@@ -104,7 +118,12 @@ class _SegmentChecker:
         self.continuity = False
 
     def problem(self, path: Path, offset: int | None, seq: int | None, message: str) -> None:
+        """A damaged line: a problem if committed data follows it, else an unfinished write."""
         self._found.append(Problem(path, offset, seq, message))
+
+    def fatal(self, path: Path, offset: int | None, seq: int | None, message: str) -> None:
+        """A problem wherever it is: intact lines out of place, unreadable versions, sizes."""
+        self.report.problems.append(Problem(path, offset, seq, message))
 
     def check(self, path: Path, seg: SegmentInfo) -> None:
         """Check one segment. In the active segment, damage after the last commit marker is an
@@ -113,37 +132,30 @@ class _SegmentChecker:
         self.report.bytes += size
         self._found = []
         if seg.sealed and size != seg.bytes:
-            self.problem(path, None, None, f"size is {size} bytes, manifest recorded {seg.bytes}")
-        pending: list[Record] = []
-        batch_start = None
-        last_good_end = 0
-        count = 0
+            self.fatal(path, None, None, f"size is {size} bytes, manifest recorded {seg.bytes}")
+        batch, last_good_end, count = _Batch(), 0, 0
         for line in scan_lines(path):
             record = self._decode(path, line, seg)
             if record is None:
-                pending.clear()
-                batch_start = None
+                batch = _Batch(damaged=True)
                 continue
             count += 1
-            self._check_seq(path, line.offset, record, seg)
-            if batch_start is None:
-                batch_start = record.seq
-            if record.is_commit:
-                if not seg.compacted:
-                    self._check_marker(path, line.offset, record, batch_start, len(pending))
+            if record.is_commit:  # committed data follows earlier damage: report it first
                 self.report.problems.extend(self._found)
                 self._found = []
-                pending.clear()
-                batch_start = None
-                last_good_end = line.end
-            else:
-                pending.append(record)
+            self._check_seq(path, line.offset, record, seg)
+            if not record.is_commit:
+                batch.add(record.seq)
+                continue
+            if not (seg.compacted or batch.damaged):  # damage already explains a mismatch
+                self._check_marker(path, line.offset, record, batch)
+            batch, last_good_end = _Batch(), line.end
         self.report.records += count
         if seg.sealed:
             self.report.problems.extend(self._found)
         else:
             self.report.warnings.extend(f"in the unfinished tail: {p}" for p in self._found)
-        self._check_end(path, seg, size, last_good_end, pending, count)
+        self._check_end(path, seg, size, last_good_end, batch.records, count)
 
     def _decode(self, path: Path, line, seg: SegmentInfo) -> Record | None:
         if not line.complete:
@@ -153,39 +165,47 @@ class _SegmentChecker:
         try:
             return decode(line.data, path, line.offset)
         except CorruptRecordError as e:
-            self.problem(path, line.offset, e.seq, e.detail)
-        except UnsupportedVersionError as e:
-            self.problem(path, line.offset, None, str(e))
+            self.problem(path, line.offset, self._seq_of_bad_line(e, seg), e.detail)
+        except UnsupportedVersionError as e:  # checksummed, so written, by a newer writer
+            self.fatal(path, line.offset, None, str(e))
         self.lost_continuity()
         return None
+
+    def _seq_of_bad_line(self, error: CorruptRecordError, seg: SegmentInfo) -> int | None:
+        """The seq a damaged line should carry: the next dense seq if known, else its own."""
+        if seg.compacted or not self.continuity:
+            return error.seq
+        return seg.base_seq if self.last_seq is None else self.last_seq + 1
 
     def _check_seq(self, path: Path, offset: int, record: Record, seg: SegmentInfo) -> None:
         last = self.last_seq
         if last is not None and self.continuity:
             if record.seq <= last:
-                self.problem(path, offset, record.seq, f"seq does not increase (after {last})")
+                self.fatal(path, offset, record.seq, f"seq does not increase (after {last})")
             elif not seg.compacted and record.seq != last + 1:
-                self.problem(path, offset, record.seq, f"expected seq {last + 1}")
+                self.fatal(path, offset, record.seq, f"expected seq {last + 1}")
         self.last_seq, self.continuity = record.seq, True
 
-    def _check_marker(self, path: Path, offset: int, marker: Record, start: int, n: int) -> None:
-        first, count = marker.data.get("first_seq"), marker.data.get("count")
+    def _check_marker(self, path: Path, offset: int, marker: Record, batch: _Batch) -> None:
+        data = marker.data if isinstance(marker.data, dict) else {}
+        first, count = data.get("first_seq"), data.get("count")
+        start = marker.seq if batch.start is None else batch.start
+        n = batch.records
         if first != start or count != n:
-            self.problem(path, offset, marker.seq, f"commit marker describes {count} records "
-                         f"from seq {first}, found {n} from seq {start}")
+            self.fatal(path, offset, marker.seq, f"commit marker describes {count} records "
+                       f"from seq {first}, found {n} from seq {start}")
 
     def _check_end(self, path: Path, seg: SegmentInfo, size: int, end: int,
-                   pending: list[Record], count: int) -> None:
+                   pending: int, count: int) -> None:
         if seg.sealed:
             if end != size:
-                self.problem(path, end, None, "sealed segment does not end with a commit marker")
+                self.fatal(path, end, None, "sealed segment does not end with a commit marker")
             if seg.last_seq is not None and self.last_seq != seg.last_seq:
-                self.problem(path, None, self.last_seq,
-                             f"last seq is {self.last_seq}, manifest recorded {seg.last_seq}")
+                self.fatal(path, None, self.last_seq,
+                           f"last seq is {self.last_seq}, manifest recorded {seg.last_seq}")
             if seg.records is not None and count != seg.records:
-                self.problem(path, None, None,
-                             f"{count} records, manifest recorded {seg.records}")
+                self.fatal(path, None, None, f"{count} records, manifest recorded {seg.records}")
         elif end != size:
             self.report.warnings.append(
                 f"{path}: {size - end} uncommitted bytes after byte {end} "
-                f"({len(pending)} records of an unfinished batch); the next writer truncates them")
+                f"({pending} records of an unfinished batch); the next writer truncates them")

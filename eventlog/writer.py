@@ -53,6 +53,8 @@ class LogWriter:
     """
 
     def __init__(self, log_dir: Path, fsync: FsyncPolicy, segment_bytes: int) -> None:
+        if segment_bytes <= 0:
+            raise ValueError(f"segment_bytes must be > 0, got {segment_bytes}")
         self.log_dir = log_dir
         self.fsync = FsyncPolicy(fsync)
         self.segment_bytes = segment_bytes
@@ -83,8 +85,10 @@ class LogWriter:
         return self.fsync is FsyncPolicy.ALWAYS
 
     def _create(self) -> Manifest:
+        """Start an empty log. Without a manifest nothing was ever committed, so a segment file
+        left by a crash during an earlier creation is simply emptied."""
         manifest = Manifest.new()
-        with open(self.log_dir / manifest.active.file, "xb"):
+        with open(self.log_dir / manifest.active.file, "wb"):
             pass
         fsync_dir(self.log_dir)
         write_manifest(self.log_dir, manifest)
@@ -94,15 +98,19 @@ class LogWriter:
         """Append ``events`` and a commit marker carrying ``meta``, atomically.
 
         Returns once the batch is committed (after fsync under ``FsyncPolicy.ALWAYS``). An empty
-        ``events`` still writes a marker: that is how a checkpoint alone is committed. On failure
-        nothing of the batch is committed and the writer is closed.
+        ``events`` still writes a marker: that is how a checkpoint alone is committed. Events
+        that cannot be encoded (``TypeError``/``ValueError``) are refused before anything is
+        written. On a write or fsync failure nothing of the batch is committed and the writer is
+        closed (``LogWriteError``/``FsyncError``).
         """
         if self._fd is None or self._broken:
             reason = self._broken or "closed"
             raise WriterClosedError(f"writer of {self.log_dir} is not usable ({reason})")
+        events = list(events)  # iterated twice: a generator must not come out empty
+        _check_events(events)
+        data, commit_seq = self._encode(events, meta or {})
         if self._size >= self.segment_bytes:
             self._roll()
-        data, commit_seq = self._encode(events, meta or {})
         self._write(data)
         self._size += len(data)
         self._records += len(events) + 1
@@ -135,13 +143,17 @@ class LogWriter:
             raise LogWriteError(f"appending to {self.log_dir} failed ({e.strerror}); "
                                 "nothing of the batch was committed") from e
         if self._durable:
-            try:
-                os.fsync(self._fd)
-            except OSError as e:
-                self._abort(f"fsync failed: {e.strerror}")
-                raise FsyncError(f"fsync of {self.log_dir} failed ({e.strerror}); the batch is "
-                                 "not committed and the writer is closed") from e
+            self._fsync()
         self.last_commit = self._pending_marker
+
+    def _fsync(self) -> None:
+        """fsync the active segment; a failure is fatal, never retried."""
+        try:
+            os.fsync(self._fd)
+        except OSError as e:
+            self._abort(f"fsync failed: {e.strerror}")
+            raise FsyncError(f"fsync of {self.log_dir} failed ({e.strerror}); the batch is "
+                             "not committed and the writer is closed") from e
 
     def _abort(self, reason: str) -> None:
         """Best effort: cut what this batch may have written, then refuse further appends."""
@@ -152,10 +164,20 @@ class LogWriter:
             pass  # recovery on the next open removes the unmarked tail anyway
 
     def _roll(self) -> None:
-        """Seal the active segment and start a new one at ``next_seq``."""
+        """Seal the active segment and start a new one at ``next_seq``. A failure closes the
+        writer; the next writer's recovery removes a half-created segment."""
         assert self._fd is not None
         if self._durable:
-            os.fsync(self._fd)
+            self._fsync()
+        try:
+            self._switch_segment()
+        except OSError as e:
+            self._broken = f"segment roll failed: {e.strerror or e}"
+            raise LogWriteError(f"starting a new segment of {self.log_dir} failed "
+                                f"({e.strerror or e}); nothing of the batch was written and the "
+                                "writer is closed") from e
+
+    def _switch_segment(self) -> None:
         sealed = replace(self._manifest.active, sealed=True, bytes=self._size,
                          last_seq=self.next_seq - 1, records=self._records)
         manifest = self._manifest.with_rolled(sealed, self.next_seq)
@@ -164,8 +186,9 @@ class LogWriter:
         if self._durable:
             fsync_dir(self.log_dir)
         write_manifest(self.log_dir, manifest, durable=self._durable)
+        fd = os.open(self.log_dir / manifest.active.file, os.O_WRONLY | os.O_APPEND)
         os.close(self._fd)
-        self._fd = os.open(self.log_dir / manifest.active.file, os.O_WRONLY | os.O_APPEND)
+        self._fd = fd
         self._manifest, self._size, self._records = manifest, 0, 0
 
     def close(self) -> None:
@@ -180,6 +203,18 @@ class LogWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_events(events: Sequence[Event]) -> None:
+    """Refuse events the log could not tell apart from its own commit markers."""
+    for event in events:
+        if not isinstance(event.type, str) or not isinstance(event.key, str):
+            raise TypeError(f"event type and key must be strings, got {event!r}")
+        if not event.type or not event.key:
+            raise ValueError(f"event type and key must not be empty, got {event!r}")
+        if event.type == COMMIT_TYPE or event.key == COMMIT_KEY:
+            raise ValueError(f"type and key {COMMIT_TYPE!r} are reserved for commit markers, "
+                             f"got {event!r}")
 
 
 def _count_records(report: RecoveryReport, manifest: Manifest) -> int:

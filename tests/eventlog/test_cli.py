@@ -1,0 +1,303 @@
+"""The ``eventlog`` CLI: outputs, exit codes, one-line errors for bad input, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import eventlog.cli as cli
+from eventlog import Event, open_writer
+from eventlog.cli import app, main
+
+from .support import active_segment, read_all, write_batches
+
+EVENTLOG = Path(sys.executable).with_name("eventlog")
+COMMANDS = [command.callback.__name__ for command in app.registered_commands]
+
+
+@pytest.fixture
+def repo(log_dir):
+    """``octo/repo`` with three batches; the last marker says the fetch completed."""
+    with open_writer(log_dir, fsync="never") as writer:
+        writer.append_batch([Event("pr", "pr:1", {"title": "First", "state": "open"})],
+                            meta={"cursor": "a"})
+        writer.append_batch([Event("pr", "pr:2", {"title": "Second"}),
+                             Event("review", "review:9", {"state": "APPROVED"})])
+        writer.append_batch([Event("pr", "pr:1", {"title": "First", "state": "merged"})],
+                            meta={"cursor": "c", "complete": True})
+    return log_dir
+
+
+def run(capsys, *argv, cache=None) -> tuple[int, str, str]:
+    args = [*argv, "--cache-dir", str(cache)] if cache is not None else list(argv)
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+BAD_INPUT = [
+    (["tail", "nonsense"], 2, "invalid repository 'nonsense': expected OWNER/NAME"),
+    (["tail", "../x"], 2, "invalid repository '../x': bad owner '..'"),
+    (["info", "octo/.."], 2, "invalid repository 'octo/..': bad name '..'"),
+    (["verify", "/etc/passwd"], 2, "invalid repository '/etc/passwd': expected OWNER/NAME"),
+    (["compact", "octo/re po"], 2, "invalid repository 'octo/re po': bad name 're po'"),
+    (["tail", "octo/repo", "-n", "-1"], 2, "-n must be >= 0, got -1"),
+    (["tail", "octo/repo", "-f", "--poll", "0"], 2, "--poll must be > 0, got 0.0"),
+    (["replay", "octo/repo", "--from-offset", "-5", "--dry-run"], 2,
+     "--from-offset must be >= 0, got -5"),
+    (["compact"], 2, "give either OWNER/NAME or --all"),
+    (["compact", "octo/repo", "--all"], 2, "give either OWNER/NAME or --all"),
+    (["tail", "octo/repo", "-n", "abc"], 2,
+     "Invalid value for '-n' / '--lines': Input should be a valid integer, unable to parse "
+     "string as an integer"),
+    (["bogus"], 2, "No such command 'bogus'."),
+    (["tail"], 2, "Missing argument 'repo'."),
+    (["tail", "octo/nope"], 1, "no event log for octo/nope under {cache} (run `python manage.py "
+                               "seed_real_projects` first)"),
+    (["verify", "octo/nope"], 1, "no event log for octo/nope under {cache} (run `python "
+                                 "manage.py seed_real_projects` first)"),
+]
+
+
+@pytest.mark.parametrize(("argv", "code", "message"), BAD_INPUT,
+                         ids=[" ".join(argv) or "-" for argv, _, _ in BAD_INPUT])
+def test_bad_input_gets_a_one_line_error_and_a_non_zero_exit(capsys, cache_dir, repo, argv,
+                                                             code, message):
+    got, out, err = run(capsys, *argv, cache=cache_dir)
+    assert got == code
+    assert err == f"eventlog: error: {message.format(cache=cache_dir)}\n"
+    assert out == ""
+
+
+def test_no_logs_at_all_is_an_error_for_every_listing_command(capsys, tmp_path):
+    for command in (["info"], ["verify"], ["compact", "--all"]):
+        code, out, err = run(capsys, *command, cache=tmp_path / "empty")
+        assert (code, out) == (1, "")
+        assert err == f"eventlog: error: no event logs under {tmp_path / 'empty'}\n"
+
+
+def test_an_unreadable_log_is_a_one_line_error_not_a_traceback(capsys, cache_dir, repo):
+    (repo / "manifest.json").unlink()
+    (repo / "manifest.json").mkdir()
+    code, out, err = run(capsys, "info", "octo/repo", cache=cache_dir)
+    assert code == 1 and err.startswith("eventlog: error: ") and err.count("\n") == 1
+
+
+def test_tail_prints_the_last_records_oldest_first(capsys, cache_dir, repo):
+    code, out, err = run(capsys, "tail", "octo/repo", "-n", "3", cache=cache_dir)
+    lines = out.splitlines()
+    assert code == 0 and err == "" and len(lines) == 3
+    assert [line.split()[0] for line in lines] == ["4", "5", "6"]
+    assert lines[1].split()[1:3] == ["pr", "pr:1"] and "title=First state=merged" in lines[1]
+    assert "commit of 1 records from seq 5 complete=true cursor=c" in lines[2]
+
+
+def test_tail_json_lines_are_the_records(capsys, cache_dir, repo):
+    code, out, _ = run(capsys, "tail", "octo/repo", "-n", "100000000000000000000000", "--json",
+                       cache=cache_dir)
+    assert code == 0
+    assert [json.loads(line) for line in out.splitlines()] == [
+        r.to_dict() for r in read_all(repo)]
+    code, out, _ = run(capsys, "tail", "octo/repo", "-n", "0", cache=cache_dir)
+    assert (code, out) == (0, "")
+
+
+def test_tail_prints_markup_in_records_literally(capsys, cache_dir, log_dir):
+    with open_writer(log_dir, fsync="never") as writer:
+        writer.append_batch([Event("[/]", "[bold]x", {"title": "[red]y[/red]"})])
+    code, out, err = run(capsys, "tail", "octo/repo", "-n", "2", cache=cache_dir)
+    assert (code, err) == (0, "")
+    assert "[/]" in out and "[bold]x" in out and "title=[red]y[/red]" in out
+
+
+def test_info_summarises_each_log_and_its_json_is_parseable(capsys, cache_dir, repo):
+    code, out, _ = run(capsys, "info", cache=cache_dir)
+    assert code == 0
+    assert out.startswith("octo/repo: 4 events (3 keys), 3 commits, ")
+    assert "seqs 0..6, next 7, last fetch complete: yes" in out
+    code, out, _ = run(capsys, "info", "octo/repo", "--json", cache=cache_dir)
+    doc = json.loads(out)["octo/repo"]
+    assert (doc["records"], doc["events"], doc["commits"], doc["keys"]) == (7, 4, 3, 3)
+    assert (doc["next_seq"], doc["uncommitted_bytes"], doc["segments"]) == (7, 0, 1)
+    assert doc["last_commit"]["data"]["meta"] == {"cursor": "c", "complete": True}
+    assert doc["last_fetch_complete"] is True
+    assert doc["types"] == {"pr": 3, "review": 1, "commit": 3}
+
+
+def test_info_reads_the_cache_dir_from_the_environment(capsys, cache_dir, repo, monkeypatch):
+    monkeypatch.setenv("SEEDING_CACHE_DIR", str(cache_dir))
+    code, out, _ = run(capsys, "info", "--json")
+    assert code == 0 and list(json.loads(out)) == ["octo/repo"]
+
+
+def test_verify_exits_zero_only_when_every_log_is_clean(capsys, cache_dir, repo):
+    write_batches(cache_dir / "octo" / "other", [1])
+    code, out, _ = run(capsys, "verify", cache=cache_dir)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("octo/other: ok (2 records, ")
+    assert lines[1].startswith("octo/repo: ok (7 records, ") and len(lines) == 2
+    segment = active_segment(repo)
+    data = bytearray(segment.read_bytes())
+    data[10] ^= 0x20
+    segment.write_bytes(bytes(data))
+    code, out, _ = run(capsys, "verify", cache=cache_dir)
+    assert code == 1
+    assert "octo/other: ok" in out and "octo/repo: 1 problem(s)" in out
+    assert f"  problem: byte 0 of {segment} (seq 0): expected crc" in out
+    code, _, _ = run(capsys, "verify", "octo/other", cache=cache_dir)
+    assert code == 0
+
+
+def test_verify_warns_about_an_unfinished_tail_but_passes(capsys, cache_dir, repo):
+    with active_segment(repo).open("ab") as fh:
+        fh.write(b'{"torn')
+    code, out, _ = run(capsys, "verify", "octo/repo", cache=cache_dir)
+    assert code == 0 and "warning:" in out and "uncommitted bytes" in out
+
+
+def test_compact_reports_before_and_after_and_compact_all_does_every_log(capsys, cache_dir,
+                                                                          repo):
+    write_batches(cache_dir / "octo" / "other", [1, 1], keys=1)
+    code, out, _ = run(capsys, "compact", "octo/repo", cache=cache_dir)
+    assert code == 0
+    assert out.startswith("octo/repo: 7 -> 4 records, ") and "3 keys, next seq 7" in out
+    code, out, _ = run(capsys, "compact", "--all", cache=cache_dir)
+    assert code == 0
+    other, again = out.splitlines()
+    assert other.startswith("octo/other: 4 -> 2 records, ") and other.endswith("next seq 4")
+    assert again == "octo/repo: nothing to compact (4 records)"
+
+
+def test_compact_while_a_writer_runs_fails_naming_the_holder(capsys, cache_dir, repo):
+    with open_writer(repo, fsync="never"):
+        code, _, err = run(capsys, "compact", "octo/repo", cache=cache_dir)
+    assert code == 1 and "is locked by process" in err and err.count("\n") == 1
+
+
+def test_replay_dry_run_lists_the_events_from_an_offset(capsys, cache_dir, repo):
+    code, out, err = run(capsys, "replay", "octo/repo", "--from-offset", "3", "--dry-run",
+                         cache=cache_dir)
+    lines = out.splitlines()
+    assert code == 0 and err == ""
+    assert [line.split()[0] for line in lines[:-1]] == ["3", "5"]
+    assert lines[-1] == "2 records would be applied (dry run)"
+
+
+class FakeEntryPoint:
+    def __init__(self, calls: list) -> None:
+        self.calls = calls
+
+    def load(self):
+        def project(**kwargs):
+            self.calls.append(kwargs)
+            return "applied 2 records"
+        return project
+
+
+def test_replay_feeds_the_registered_projector(capsys, cache_dir, repo, monkeypatch):
+    calls: list = []
+    monkeypatch.setattr(cli, "entry_points", lambda group: [FakeEntryPoint(calls)])
+    code, out, _ = run(capsys, "replay", "octo/repo", "--from-offset", "4", "--team", "core",
+                       cache=cache_dir)
+    assert (code, out) == (0, "applied 2 records\n")
+    [call] = calls
+    assert (call["repo"], call["from_offset"], call["team"]) == ("octo/repo", 4, "core")
+    assert call["log"].path == repo
+
+
+def test_replay_without_a_projector_says_so_and_only_prints(capsys, cache_dir, repo,
+                                                            monkeypatch):
+    monkeypatch.setattr(cli, "entry_points", lambda group: [])
+    code, out, err = run(capsys, "replay", "octo/repo", cache=cache_dir)
+    assert code == 0
+    assert err == "no projector is registered; printing the records it would apply\n"
+    assert out.splitlines()[-1] == "4 records would be applied (dry run)"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_text(capsys, command):
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    doc = getattr(cli, command).__doc__
+    assert doc and doc.split()[0] in out
+    assert "Usage: eventlog " + command in out
+
+
+def test_the_top_level_help_lists_every_command(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(command in out for command in COMMANDS)
+
+
+def test_the_installed_script_verifies_a_clean_and_a_corrupted_log(cache_dir, repo):
+    cmd = [str(EVENTLOG), "verify", "octo/repo", "--cache-dir", str(cache_dir)]
+    clean = subprocess.run(cmd, capture_output=True, text=True)
+    assert (clean.returncode, clean.stderr) == (0, "")
+    assert clean.stdout.startswith("octo/repo: ok (7 records, ")
+    segment = active_segment(repo)
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    segment.write_bytes(bytes(data))
+    corrupt = subprocess.run(cmd, capture_output=True, text=True)
+    assert corrupt.returncode == 1 and "problem: byte" in corrupt.stdout
+    bad = subprocess.run([str(EVENTLOG), "tail", "../etc"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr == "eventlog: error: invalid repository '../etc': bad owner '..'\n"
+
+
+def test_the_installed_script_follows_new_commits(cache_dir, repo):
+    proc = subprocess.Popen([str(EVENTLOG), "tail", "octo/repo", "-n", "1", "-f", "--json",
+                             "--poll", "0.01", "--cache-dir", str(cache_dir)],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert json.loads(proc.stdout.readline())["seq"] == 6
+        with open_writer(repo, fsync="never") as writer:
+            writer.append_batch([Event("pr", "pr:3", {"title": "Third"})])
+        assert [json.loads(proc.stdout.readline())["seq"] for _ in range(2)] == [7, 8]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 130
+
+
+def test_the_installed_script_stops_quietly_when_its_reader_goes_away(cache_dir, log_dir):
+    with open_writer(log_dir, fsync="never") as writer:
+        for i in range(1500):
+            writer.append_batch([Event("pr", f"pr:{i}", {"title": "x" * 80})])
+    proc = subprocess.Popen([str(EVENTLOG), "tail", "octo/repo", "-n", "3000", "--cache-dir",
+                             str(cache_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().split()[0] == b"0"
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read()
+    assert (proc.wait(), err) == (0, b"")
+
+
+def test_info_of_an_empty_log_says_it_has_no_records(capsys, cache_dir, log_dir):
+    with open_writer(log_dir, fsync="never"):
+        pass
+    code, out, _ = run(capsys, "info", "octo/repo", cache=cache_dir)
+    assert code == 0
+    assert out == ("octo/repo: 0 events (0 keys), 0 commits, 0 bytes in 1 segment(s), "
+                   "no records, next 0, last fetch complete: unknown\n")
+
+
+class BrokenEntryPoint:
+    name, value = "django", "apps.missing:replay"
+
+    def load(self):
+        raise ModuleNotFoundError("No module named 'apps.missing'")
+
+
+def test_replay_with_a_broken_projector_registration_is_a_one_line_error(capsys, cache_dir,
+                                                                         repo, monkeypatch):
+    monkeypatch.setattr(cli, "entry_points", lambda group: [BrokenEntryPoint()])
+    code, out, err = run(capsys, "replay", "octo/repo", cache=cache_dir)
+    assert (code, out) == (1, "")
+    assert err == ("eventlog: error: cannot load the projector 'django' (apps.missing:replay): "
+                   "No module named 'apps.missing'\n")
