@@ -301,3 +301,15 @@ def test_replay_with_a_broken_projector_registration_is_a_one_line_error(capsys,
     assert (code, out) == (1, "")
     assert err == ("eventlog: error: cannot load the projector 'django' (apps.missing:replay): "
                    "No module named 'apps.missing'\n")
+
+
+def test_every_command_has_a_readme_entry():
+    """The README's command table documents every ``eventlog`` command (sqlite-utils style)."""
+    from pathlib import Path
+
+    from eventlog.cli import app
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"`eventlog {name} " in readme, name

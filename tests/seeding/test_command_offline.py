@@ -135,3 +135,19 @@ def test_a_log_synced_more_than_a_week_ago_warns_and_suggests_update(cache_dir, 
 def test_a_fresh_log_does_not_warn(cache_dir, quiet_env):
     seeded_log(cache_dir)
     assert "warning" not in run("--repo", "acme/web", "--since", "2026-01-01")
+
+
+def test_every_option_has_help_and_a_readme_entry():
+    from pathlib import Path
+
+    from apps.seeding.management.commands.seed_real_projects import Command
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    parser = Command().create_parser("manage.py", "seed_real_projects")
+    base = {"--version", "--verbosity", "--settings", "--pythonpath", "--traceback",
+            "--no-color", "--force-color", "--skip-checks", "--help"}
+    for action in parser._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag not in base:
+                assert action.help, flag
+                assert f"`{flag}" in readme, flag
