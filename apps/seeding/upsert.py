@@ -2,9 +2,10 @@
 
 The ORM's ``bulk_create(update_conflicts=True)`` spends most of its time compiling SQL and
 preparing values field by field; the projector writes tens of thousands of rows per second, so
-it builds each statement once and sends plain tuples. The same SQL runs on SQLite (3.24+) and
-PostgreSQL. Each row is its own statement, so a key repeated in one call updates twice instead
-of failing; callers still de-duplicate, to keep the work down.
+it builds each statement once and sends plain tuples. On SQLite (3.24+) that is ``executemany``,
+a C loop over one prepared statement; on PostgreSQL, ``COPY`` into a staging table and one
+``INSERT ... SELECT ... ON CONFLICT`` per call. PostgreSQL refuses a key twice in one statement
+("cannot affect row a second time"), so callers de-duplicate rows by their unique key.
 """
 
 from __future__ import annotations
@@ -33,17 +34,41 @@ class BulkUpsert:
         changes = ", ".join(f"{q(by_attname[n].column)} = excluded.{q(by_attname[n].column)}"
                             for n in update)
         action = f"DO UPDATE SET {changes}" if changes else "DO NOTHING"
-        self.sql = (f"INSERT INTO {q(meta.db_table)} ({', '.join(map(q, columns))}) "
-                    f"VALUES ({', '.join(['%s'] * len(columns))}) "
-                    f"ON CONFLICT ({', '.join(map(q, keys))}) {action}")
+        table, cols = q(meta.db_table), ", ".join(map(q, columns))
+        conflict = f"ON CONFLICT ({', '.join(map(q, keys))}) {action}"
+        self.sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))}) " \
+            + conflict
+        stage = q(f"_stage_{meta.db_table}")
+        self._stage_sql = (
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {cols} FROM {table} WITH NO DATA",
+            f"COPY {stage} ({cols}) FROM STDIN",
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} {conflict}",
+            f"TRUNCATE {stage}",
+        )
 
     def execute(self, rows: Iterable[Sequence[Any]]) -> int:
         """Upsert ``rows``; returns how many were sent."""
         params = [self._adapt(row) for row in rows] if self._adapters else list(rows)
-        if params:
+        if not params:
+            return 0
+        if connection.vendor == "postgresql":
+            self._copy(params)
+        else:
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql, params)
         return len(params)
+
+    def _copy(self, params: list[Sequence[Any]]) -> None:
+        """PostgreSQL: COPY the rows into a session-local staging table, then upsert them in
+        one set-based statement (same transaction as the caller; the stage is emptied after)."""
+        create, copy_sql, upsert, truncate = self._stage_sql
+        with connection.cursor() as cursor:
+            cursor.execute(create)
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in params:
+                    copy.write_row(row)
+            cursor.execute(upsert)
+            cursor.execute(truncate)
 
 
     def _adapt(self, row: Sequence[Any]) -> list[Any]:
