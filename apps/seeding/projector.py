@@ -102,7 +102,7 @@ class Projector:
         already up to date are skipped by seq). Returns counts of PRs created/updated/unchanged.
         """
         tracking = self._tracking()
-        if tracking.applied_offset >= self.log.next_seq():
+        if tracking.applied_offset >= 0 and tracking.applied_offset >= self.log.next_seq():
             tracking = self._forget_replaced_log(tracking)
         stored = Window(tracking.window_since, tracking.window_until)
         start = tracking.applied_offset + 1 if from_offset is None else from_offset
@@ -184,8 +184,8 @@ class BatchWriter:
         if not batch:
             return report
         existing = {n: (pk, seq, dig) for n, pk, seq, dig in PullRequest.objects.filter(
-            team=self.team, github_repo=self.repo, github_pr_id__in=list(batch)).values_list(
-            "github_pr_id", "pk", "event_seq", "event_digest")}
+            team=self.team, github_repo=self.repo, github_pr_id__in=list(batch)).order_by()
+            .values_list("github_pr_id", "pk", "event_seq", "event_digest")}
         changed, bumps = [], []
         for number, (seq, data) in batch.items():
             old = existing.get(number)
@@ -195,7 +195,7 @@ class BatchWriter:
             if old is not None and old[2] == digest:
                 bumps.append(PullRequest(pk=old[0], event_seq=seq))
             else:
-                changed.append((seq, digest, data))
+                changed.append((seq, digest, data, old is not None))
                 report.created += old is None
                 report.updated += old is not None
         if bumps:
@@ -204,8 +204,9 @@ class BatchWriter:
             self._write_changed(changed)
         return report
 
-    def _write_changed(self, changed: list[tuple[int, str, dict[str, Any]]]) -> None:
-        members = self._upsert_members(a for _, _, d in changed for a in rows.actors(d))
+    def _write_changed(self, changed: list[tuple[int, str, dict[str, Any], bool]]) -> None:
+        """``changed``: (seq, digest, event data, whether the PR row existed) per PR."""
+        members = self._upsert_members(a for _, _, d, _ in changed for a in rows.actors(d))
         prs = self._upsert_pull_requests(changed, members)
         self._replace_children(changed, prs, members)
 
@@ -218,7 +219,7 @@ class BatchWriter:
         if not wanted:
             return {}
         current = {login: (gid, name, bot) for login, gid, name, bot in TeamMember.objects
-                   .filter(team=self.team, github_login__in=list(wanted))
+                   .filter(team=self.team, github_login__in=list(wanted)).order_by()
                    .values_list("github_login", "github_id", "display_name", "is_bot")}
         upserts = []
         for login, fields in wanted.items():
@@ -230,30 +231,33 @@ class BatchWriter:
             upserts.append((self.team.pk, login, *(fields[k] for k in MEMBER_FIELDS[2:])))
         BulkUpsert(TeamMember, MEMBER_FIELDS, ["team_id", "github_login"]).execute(upserts)
         return dict(TeamMember.objects.filter(team=self.team, github_login__in=list(wanted))
-                    .values_list("github_login", "pk"))
+                    .order_by().values_list("github_login", "pk"))
 
     def _upsert_pull_requests(self, changed, members: dict[str, int]) -> dict[int, int]:
         values = []
-        for seq, digest, data in changed:
+        for seq, digest, data, _ in changed:
             fields = rows.pull_request_fields(data)
             fields.update(author_id=members.get((data.get("author") or {}).get("login")),
                           event_seq=seq, event_digest=digest)
             values.append((self.team.pk, self.repo, data["number"],
                            *(fields[k] for k in PR_FIELDS[3:])))
         BulkUpsert(PullRequest, PR_FIELDS, PR_FIELDS[:3]).execute(values)
-        numbers = [d["number"] for _, _, d in changed]
+        numbers = [d["number"] for _, _, d, _ in changed]
         return dict(PullRequest.objects.filter(team=self.team, github_repo=self.repo,
                                                github_pr_id__in=numbers)
-                    .values_list("github_pr_id", "pk"))
+                    .order_by().values_list("github_pr_id", "pk"))
 
     def _replace_children(self, changed, prs: dict[int, int], members: dict[str, int]) -> None:
-        ids = [prs[d["number"]] for _, _, d in changed]
-        with_checks = [prs[d["number"]] for _, _, d in changed if d.get("check_runs") is not None]
-        for model in (PRReview, Commit, PRFile):
-            model.objects.filter(pull_request_id__in=ids).delete()
-        PRCheckRun.objects.filter(pull_request_id__in=with_checks).delete()
+        """Replace the children of PRs that existed; new PRs have none to remove."""
+        ids = [prs[d["number"]] for _, _, d, existed in changed if existed]
+        with_checks = [prs[d["number"]] for _, _, d, existed in changed
+                       if existed and d.get("check_runs") is not None]
+        if ids:
+            for model in (PRReview, Commit, PRFile):
+                model.objects.filter(pull_request_id__in=ids).delete()
+            PRCheckRun.objects.filter(pull_request_id__in=with_checks).delete()
         children = _Children(self.team.pk, self.repo, members)
-        for _, _, data in sorted(changed, key=lambda c: c[0]):  # later events win shared keys
+        for _, _, data, _ in sorted(changed, key=lambda c: c[0]):  # later events win shared keys
             children.add(prs[data["number"]], data)
         children.save()
 

@@ -1,0 +1,1 @@
+"""Benchmarks of the seeding pipeline: ``python -m bench`` (see bench/README.md)."""
