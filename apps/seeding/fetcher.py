@@ -8,7 +8,11 @@ the GitHub client; knows nothing of the database.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -202,14 +206,38 @@ class Fetcher:
         return self.client.execute(query, variables).data
 
     def _commit(self, events: list[Event], state: FetchState) -> None:
-        self.writer.append_batch(events, state.to_meta())
-        self.fetched_prs += sum(e.type == "pr" for e in events)
+        with ctrl_c_deferred():
+            self.writer.append_batch(events, state.to_meta())
+            self.fetched_prs += sum(e.type == "pr" for e in events)
 
     def _pass_event(self, p: PassState, status: str, **extra: Any) -> Event:
         data = {"id": p.id, "mode": p.mode, "status": status, "since": p.since,
                 "cursor": p.cursor, "pages": p.pages, "prs": p.prs, "started_at": p.started_at,
                 "at": ts(datetime.now(UTC)), "stats": p.stats, **extra}
         return Event("pass", f"pass:{p.id}", data)
+
+
+@contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back while a batch is appended, and raise it right after.
+
+    A ``KeyboardInterrupt`` raised between the batch reaching the file and the writer counting
+    it would leave the writer behind its own log: the stop record appended next would reuse the
+    batch's seqs and corrupt the log. Only in the main thread with Python's default handler
+    (anything else is left alone).
+    """
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    caught: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def resume_hint(error: FetchError) -> str:

@@ -80,6 +80,7 @@ class RepoSeeder:
             with open_writer(log_dir, fsync=options.fsync) as writer:
                 if not writer.recovery.clean:
                     outcome.warnings.append(writer.recovery.describe())
+                outcome.warnings.extend(forget_projections_past(repo, writer.next_seq))
                 state = FetchState.from_meta(writer.last_commit.meta if writer.last_commit else {})
                 self._fetch(writer, repo, state, options, outcome)
                 self._project(team, repo, log_dir, options, outcome)
@@ -89,6 +90,10 @@ class RepoSeeder:
             outcome.status, outcome.message = "error", str(e)
         except DatabaseError as e:
             outcome.status, outcome.message = "error", f"database error: {e}"
+        except OSError as e:  # the cache directory cannot be created, read or written
+            where = f" ({e.filename})" if e.filename and str(e.filename) != str(log_dir) else ""
+            outcome.status = "error"
+            outcome.message = f"cannot use the log directory {log_dir}: {e.strerror or e}{where}"
         return outcome
 
     def _fetch(self, writer, repo: str, state: FetchState, options: SeedOptions,
@@ -156,6 +161,25 @@ def forget_projection(team: Team, repo: str) -> None:
     with transaction.atomic():
         AppliedOffset.objects.filter(team=team, github_repo=repo).delete()
         PullRequest.objects.filter(team=team, github_repo=repo).update(event_seq=-1)
+
+
+def forget_projections_past(repo: str, next_seq: int) -> list[str]:
+    """Forget every team's projection of ``repo`` that got past the end of its log.
+
+    Such a log lost records that were projected (its directory was deleted, a crash under
+    ``SEEDING_FSYNC=never``, a truncated file). What is fetched next reuses their seqs, so the
+    projector, which skips events not newer than a row's, would skip it: run this before
+    fetching. The rows are re-checked against the log from its start, as after ``--refresh``.
+    Returns one warning per team.
+    """
+    warnings = []
+    for tracking in AppliedOffset.objects.filter(github_repo=repo, applied_offset__gte=next_seq) \
+            .select_related("team"):
+        forget_projection(tracking.team, repo)
+        warnings.append(f"team {tracking.team.slug} was projected up to seq "
+                        f"{tracking.applied_offset} but the log now ends before it (next seq "
+                        f"{next_seq}): records were lost; every row of {repo} is checked again")
+    return warnings
 
 
 def clear_team(team: Team) -> dict[str, int]:
