@@ -87,8 +87,15 @@ def load_manifest(log_dir: Path) -> Manifest | None:
         if f"{zlib.crc32(body):08x}" != outer["crc"]:
             raise ValueError("checksum mismatch")
         doc = outer["body"]
-        if doc.get("format") != MANIFEST_FORMAT:
-            raise ValueError(f"unknown manifest format {doc.get('format')!r}")
+    except (ValueError, KeyError, TypeError) as e:
+        raise ManifestError(f"manifest {path} is damaged ({e}); run `eventlog verify`") from e
+    version = doc.get("format") if isinstance(doc, dict) else None
+    if isinstance(version, int) and version > MANIFEST_FORMAT:
+        raise ManifestError(f"manifest {path} has format {version}, but this eventlog reads "
+                            f"format {MANIFEST_FORMAT}; upgrade the tool to read this log")
+    try:
+        if version != MANIFEST_FORMAT:
+            raise ValueError(f"unknown manifest format {version!r}")
         segments = tuple(SegmentInfo(**seg) for seg in doc["segments"])
         if not segments:
             raise ValueError("no segments listed")

@@ -113,6 +113,7 @@ class _SegmentChecker:
         self.last_seq: int | None = None
         self.continuity = True
         self._found: list[Problem] = []
+        self._newer = False  # a record of a newer format version was met (writers refuse it)
 
     def lost_continuity(self) -> None:
         self.continuity = False
@@ -168,6 +169,7 @@ class _SegmentChecker:
             self.problem(path, line.offset, self._seq_of_bad_line(e, seg), e.detail)
         except UnsupportedVersionError as e:  # checksummed, so written, by a newer writer
             self.fatal(path, line.offset, None, str(e))
+            self._newer = True
         self.lost_continuity()
         return None
 
@@ -205,7 +207,7 @@ class _SegmentChecker:
                            f"last seq is {self.last_seq}, manifest recorded {seg.last_seq}")
             if seg.records is not None and count != seg.records:
                 self.fatal(path, None, None, f"{count} records, manifest recorded {seg.records}")
-        elif end != size:
+        elif end != size and not self._newer:  # newer records: refused, not truncated
             self.report.warnings.append(
                 f"{path}: {size - end} uncommitted bytes after byte {end} "
                 f"({pending} records of an unfinished batch); the next writer truncates them")

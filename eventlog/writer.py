@@ -111,11 +111,18 @@ class LogWriter:
         data, commit_seq = self._encode(events, meta or {})
         if self._size >= self.segment_bytes:
             self._roll()
-        self._write(data)
-        self._size += len(data)
-        self._records += len(events) + 1
         first = self.next_seq
-        self.next_seq = commit_seq + 1
+        try:
+            self._write(data)
+            self._size, self._records = self._size + len(data), self._records + len(events) + 1
+            self.next_seq = commit_seq + 1
+        except BaseException:
+            # Interrupted (Ctrl-C, an exception from a signal handler) with the batch perhaps
+            # on disk but not counted: cut it and refuse further appends, so that no later
+            # batch can reuse its seqs. The caller never saw it committed.
+            if not self._broken:
+                self._abort("interrupted while appending")
+            raise
         return Commit(first, commit_seq, len(events), len(data))
 
     def _encode(self, events: Sequence[Event], meta: dict[str, Any]) -> tuple[bytes, int]:

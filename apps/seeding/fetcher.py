@@ -8,6 +8,7 @@ the GitHub client; knows nothing of the database.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from eventlog import Event, LogWriter
+from eventlog import Event, EventLogError, LogWriter
 
 from .fetch_state import FetchRequest, FetchState, PassPlan, PassState, parse_ts, ts
 from .github.client import GraphQLClient
@@ -124,7 +125,8 @@ class Fetcher:
                 self._commit(events, state)
                 self.reporter.page_committed(self.repo, p, page.cost)
         except KeyboardInterrupt as error:
-            self._interrupt(state, p, error)  # record the stop, then let Ctrl-C end the run
+            with contextlib.suppress(EventLogError):  # a writer cut short cannot record it
+                self._interrupt(state, p, error)  # record the stop, then let Ctrl-C end the run
             raise
         except GitHubError as error:
             raise self._interrupt(state, p, error) from error

@@ -195,7 +195,7 @@ def future_manifest(log_dir: Path) -> Expect:
     body = orjson.dumps(doc["body"], option=orjson.OPT_SORT_KEYS)
     doc["crc"] = f"{zlib.crc32(body):08x}"
     path.write_bytes(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS))
-    return Expect("error", [str(path), "unknown manifest format 2"])
+    return Expect("error", [str(path), "has format 2", "upgrade the tool"])
 
 
 CASES = {

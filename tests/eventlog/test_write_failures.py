@@ -155,3 +155,30 @@ def test_events_may_come_from_a_generator(log_dir):
         commit = writer.append_batch(e for e in pr_events(0, 3))
     assert commit.count == 3
     assert_dense(read_all(log_dir))
+
+
+@pytest.mark.parametrize("after_write", [False, True])
+def test_an_interrupt_during_an_append_closes_the_writer_and_never_reuses_seqs(
+        log_dir, monkeypatch, after_write):
+    """Ctrl-C (KeyboardInterrupt) landing inside ``append_batch``, before or after the bytes
+    reached the file: the writer refuses further appends, the log stays dense and verifies."""
+    write_batches(log_dir, [2])
+    writer = open_writer(log_dir)
+    original = writer._write
+
+    def interrupted(data):
+        if after_write:
+            original(data)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer, "_write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        writer.append_batch(pr_events(3, 2))
+    monkeypatch.undo()
+    with pytest.raises(WriterClosedError, match="interrupted"):
+        writer.append_batch(pr_events(3, 1))
+    writer.close()
+    with open_writer(log_dir) as again:
+        again.append_batch(pr_events(again.next_seq, 1))
+    assert_dense(read_all(log_dir))
+    assert verify(log_dir).ok
