@@ -103,7 +103,9 @@ class Projector:
         """
         tracking = self._tracking()
         if tracking.applied_offset >= 0 and tracking.applied_offset >= self.log.next_seq():
-            tracking = self._forget_replaced_log(tracking)
+            # the log ends before what was applied: it was replaced, its seqs start over
+            forget_projection(self.team, self.repo)
+            tracking = self._tracking()
         stored = Window(tracking.window_since, tracking.window_until)
         start = tracking.applied_offset + 1 if from_offset is None else from_offset
         if tracking.applied_offset >= 0 and not self.window.within(stored):
@@ -136,15 +138,6 @@ class Projector:
         tracking, _ = AppliedOffset.objects.get_or_create(team=self.team, github_repo=self.repo)
         return tracking
 
-    def _forget_replaced_log(self, tracking: AppliedOffset) -> AppliedOffset:
-        """The log ends before the applied offset: it was deleted and fetched again, so its
-        seqs start over. Re-check every row against the new log."""
-        with transaction.atomic():
-            PullRequest.objects.filter(team=self.team, github_repo=self.repo).update(event_seq=-1)
-            tracking.applied_offset = -1
-            tracking.save(update_fields=["applied_offset", "updated_at"])
-        return tracking
-
     def _collect(self, record: Record, batch: dict, report: ProjectionReport) -> None:
         if record.type != "pr":
             return
@@ -171,6 +164,15 @@ class Projector:
             tracking.save(update_fields=["applied_offset", "window_since", "window_until",
                                          "updated_at"])
             report.applied_offset = tracking.applied_offset
+
+
+def forget_projection(team: Team, repo: str) -> None:
+    """Make the next projection of ``repo`` re-check every row of it against the log (after
+    the log was replaced, so its seqs start over): drop the tracking record and the rows' seqs.
+    """
+    with transaction.atomic():
+        AppliedOffset.objects.filter(team=team, github_repo=repo).delete()
+        PullRequest.objects.filter(team=team, github_repo=repo).update(event_seq=-1)
 
 
 class BatchWriter:

@@ -28,7 +28,7 @@ from .fetcher import Fetcher, FetchError, FetchReporter, resume_hint
 from .github.client import GraphQLClient
 from .github.errors import GitHubError
 from .models import AppliedOffset
-from .projector import Progress, ProjectionReport, Projector, Window
+from .projector import Progress, ProjectionReport, Projector, Window, forget_projection
 
 STALE_AFTER = timedelta(days=7)
 
@@ -154,13 +154,6 @@ def discard_log(log_dir: Path) -> None:
         for entry in os.listdir(log_dir):
             if is_segment_file(entry) or entry in (MANIFEST_NAME, MANIFEST_NAME + ".tmp"):
                 os.unlink(log_dir / entry)
-
-
-def forget_projection(team: Team, repo: str) -> None:
-    """Make the next projection re-check every row of ``repo`` (the log's seqs start over)."""
-    with transaction.atomic():
-        AppliedOffset.objects.filter(team=team, github_repo=repo).delete()
-        PullRequest.objects.filter(team=team, github_repo=repo).update(event_seq=-1)
 
 
 def forget_projections_past(repo: str, next_seq: int) -> list[str]:

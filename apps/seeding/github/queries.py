@@ -8,6 +8,7 @@ Every query also asks for ``rateLimit { cost remaining resetAt }`` for accountin
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 PAGE_INFO = "totalCount pageInfo { hasNextPage endCursor }"
@@ -76,6 +77,7 @@ def pr_fields(sizes: NestedSizes, check_runs: bool) -> str:
     {head}"""
 
 
+@functools.cache
 def page_query(sizes: NestedSizes | None = None, *, check_runs: bool = True) -> str:
     """Variables: ``owner``, ``name``, ``first`` (page size), ``after`` (cursor or null)."""
     sizes = sizes or NestedSizes()
@@ -91,6 +93,7 @@ def page_query(sizes: NestedSizes | None = None, *, check_runs: bool = True) -> 
 }}"""
 
 
+@functools.cache
 def connection_query(connection: str) -> str:
     """Next 100 nodes of one connection of one PR. Variables: owner, name, number, after."""
     selection = PR_CONNECTIONS[connection]
@@ -105,6 +108,7 @@ def connection_query(connection: str) -> str:
 }}"""
 
 
+@functools.cache
 def check_suites_query(runs: int = 30) -> str:
     """Next 100 check suites of a commit. Variables: id (Commit node id), after."""
     return f"""query CommitCheckSuites($id: ID!, $after: String) {{
@@ -116,6 +120,7 @@ def check_suites_query(runs: int = 30) -> str:
 }}"""
 
 
+@functools.cache
 def check_runs_query() -> str:
     """Next 100 check runs of a suite. Variables: id (CheckSuite node id), after."""
     return f"""query SuiteCheckRuns($id: ID!, $after: String) {{
