@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from apps.seeding import rows
+from apps.seeding.projection import rows
 from eventlog import EventLog
 
 from .schema import COLUMNS, COMMITS, FILES, MEMBERS, PRS, REVIEWS, RUNS, count_rows, upsert_sql

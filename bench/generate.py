@@ -1,6 +1,6 @@
 """A realistic, deterministic PR event log, written the way the fetcher writes it.
 
-Events have the shape of ``apps.seeding.github.parse.pull_request`` (see its docstring and
+Events have the shape of ``apps.seeding.fetch.github.parse.pull_request`` (see its docstring and
 ``tests/seeding/factories.py``). Child counts are long-tailed with medians of about 4 files,
 3 commits, 2 reviews and 5 check runs; one PR in ``HUGE_EVERY`` is huge (300 files, 130 commits,
 105 reviews, 120 check runs). Texts (titles, markdown bodies, commit messages, review comments)
@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from apps.seeding.fetch_state import FetchState, PassState
+from apps.seeding.fetch.state import FetchState, PassState
 from eventlog import Event, open_writer
 
 from . import text

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 
 from apps.metrics.models import Commit, PRCheckRun, PRFile, PRReview, PullRequest, TeamMember
-from apps.seeding import rows
+from apps.seeding.projection import rows
 from apps.teams.models import Team
 from eventlog import EventLog
 

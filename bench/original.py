@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from apps.seeding.github.queries import page_query
+from apps.seeding.fetch.github.queries import page_query
 
 ORIGINAL_PAGE_SIZE = 10
 

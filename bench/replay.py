@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import connection
 
-from apps.seeding.projector import Projector
+from apps.seeding.projection.projector import Projector
 from apps.seeding.service import clear_team
 from apps.teams.models import Team
 from eventlog import EventLog

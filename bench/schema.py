@@ -6,7 +6,7 @@ the column names in this schema. ``UNIQUE`` gives each table's natural key (its 
 
 from __future__ import annotations
 
-from apps.seeding import rows
+from apps.seeding.projection import rows
 
 TEAM_TABLE = "teams_team"
 MEMBERS = "metrics_teammember"

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from apps.metrics.models import PullRequest
 from apps.seeding.models import AppliedOffset
-from apps.seeding.projector import Projector
+from apps.seeding.projection.projector import Projector
 from eventlog import EventLog
 from tests.seeding.factories import pr_event, write_log
 

@@ -1,7 +1,7 @@
 """The metrics data model: pull requests and what hangs off them, scoped by team.
 
 Names match the metrics product (``github_pr_id`` is the PR *number*, ``pr_created_at`` ...) so
-its code keeps working. Rows are written by ``apps.seeding.projector``; every natural key is
+its code keeps working. Rows are written by ``apps.seeding.projection.projector``; every natural key is
 enforced by a database constraint, so a re-run can never duplicate a row.
 """
 

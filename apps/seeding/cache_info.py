@@ -8,7 +8,7 @@ from typing import Any
 
 from eventlog import EventLog, repo_dir
 
-from .fetch_state import FetchState, parse_ts
+from .fetch.state import FetchState, parse_ts
 from .models import AppliedOffset
 
 

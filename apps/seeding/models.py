@@ -8,7 +8,7 @@ from apps.teams.models import Team
 class AppliedOffset(models.Model):
     """The last event-log ``seq`` applied to a team's rows for one repository log.
 
-    Written in the same transaction as the rows it covers (see ``apps.seeding.projector``), so
+    Written in the same transaction as the rows it covers (see ``apps.seeding.projection.projector``), so
     after a crash the rows and this offset always agree. ``window_*`` record the filter the rows
     were projected with; a different window re-projects from the start of the log.
     """

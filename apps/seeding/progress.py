@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from .fetch_state import PassState
-from .projector import ProjectionReport
+from .fetch.state import PassState
+from .projection.projector import ProjectionReport
 
 PLAIN_PAGE_EVERY = 10  # without a terminal, one line per this many pages
 

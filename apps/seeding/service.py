@@ -23,12 +23,12 @@ from eventlog.lock import WriterLock
 from eventlog.manifest import MANIFEST_NAME
 from eventlog.segment import is_segment_file
 
-from .fetch_state import FetchRequest, FetchState, parse_ts
-from .fetcher import Fetcher, FetchError, FetchReporter, resume_hint
-from .github.client import GraphQLClient
-from .github.errors import GitHubError
+from .fetch.state import FetchRequest, FetchState, parse_ts
+from .fetch.fetcher import Fetcher, FetchError, FetchReporter, resume_hint
+from .fetch.github.client import GraphQLClient
+from .fetch.github.errors import GitHubError
 from .models import AppliedOffset
-from .projector import Progress, ProjectionReport, Projector, Window, forget_projection
+from .projection.projector import Progress, ProjectionReport, Projector, Window, forget_projection
 
 STALE_AFTER = timedelta(days=7)
 

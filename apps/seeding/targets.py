@@ -6,7 +6,7 @@ import re
 
 from django.core.management.base import CommandError
 
-from .projects import DEFAULT_PROJECT, PROJECTS, Project
+from .registry import DEFAULT_PROJECT, PROJECTS, Project
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 

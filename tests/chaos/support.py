@@ -15,11 +15,11 @@ from typing import Any
 from django.db import connection
 
 from apps.metrics.models import Commit, PRCheckRun, PRFile, PRReview, PullRequest, TeamMember
-from apps.seeding.fetch_state import FetchRequest, FetchState
-from apps.seeding.fetcher import Fetcher
-from apps.seeding.github.client import GraphQLClient
-from apps.seeding.github.retry import RetryPolicy
-from apps.seeding.github.tokens import TokenPool
+from apps.seeding.fetch.state import FetchRequest, FetchState
+from apps.seeding.fetch.fetcher import Fetcher
+from apps.seeding.fetch.github.client import GraphQLClient
+from apps.seeding.fetch.github.retry import RetryPolicy
+from apps.seeding.fetch.github.tokens import TokenPool
 from apps.teams.models import Team
 from eventlog import EventLog, open_writer
 from tests.conftest import REPO_ROOT, manage_cmd

@@ -22,11 +22,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db.models import Count, Sum
 
-from apps.seeding.fetch_state import FetchRequest, FetchState
-from apps.seeding.fetcher import Fetcher
-from apps.seeding.github.client import GraphQLClient
-from apps.seeding.github.retry import RetryPolicy
-from apps.seeding.github.tokens import TokenPool
+from apps.seeding.fetch.state import FetchRequest, FetchState
+from apps.seeding.fetch.fetcher import Fetcher
+from apps.seeding.fetch.github.client import GraphQLClient
+from apps.seeding.fetch.github.retry import RetryPolicy
+from apps.seeding.fetch.github.tokens import TokenPool
 from apps.seeding.models import AppliedOffset
 from eventlog import EventLog, open_writer, verify
 from tests.fakegithub import FakeGitHub, generate_dataset

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from apps.seeding.fetch_state import FetchState
+from apps.seeding.fetch.state import FetchState
 from apps.seeding.models import AppliedOffset
 from apps.teams.models import Team
 from eventlog import EventLog

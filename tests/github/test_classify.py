@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from apps.seeding.github.classify import classify
-from apps.seeding.github.errors import (
+from apps.seeding.fetch.github.classify import classify
+from apps.seeding.fetch.github.errors import (
     AuthError,
     BadResponseError,
     GitHubError,

@@ -5,15 +5,15 @@ import json
 import pytest
 import requests
 
-from apps.seeding.github.client import GraphQLClient
-from apps.seeding.github.errors import (
+from apps.seeding.fetch.github.client import GraphQLClient
+from apps.seeding.fetch.github.errors import (
     AuthError,
     QueryTimeoutError,
     RetriesExhaustedError,
     WaitTooLongError,
 )
-from apps.seeding.github.retry import RetryPolicy
-from apps.seeding.github.tokens import TokenPool
+from apps.seeding.fetch.github.retry import RetryPolicy
+from apps.seeding.fetch.github.tokens import TokenPool
 
 NOW = 1_700_000_000.0
 

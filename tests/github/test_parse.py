@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from apps.seeding.github import parse
-from apps.seeding.github.errors import BadResponseError
+from apps.seeding.fetch.github import parse
+from apps.seeding.fetch.github.errors import BadResponseError
 from tests.shared import recorded_dir
 
 

@@ -5,7 +5,7 @@ import functools
 import pytest
 from graphql import build_schema, parse, validate
 
-from apps.seeding.github.queries import all_queries
+from apps.seeding.fetch.github.queries import all_queries
 from tests.shared import schema_path
 
 

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from apps.seeding.github.errors import (
+from apps.seeding.fetch.github.errors import (
     AuthError,
     BadResponseError,
     GraphQLError,
@@ -14,8 +14,8 @@ from apps.seeding.github.errors import (
     ServerError,
     TransportError,
 )
-from apps.seeding.github.retry import Action, Attempts, RetryPolicy
-from apps.seeding.github.tokens import TokenPool, redact
+from apps.seeding.fetch.github.retry import Action, Attempts, RetryPolicy
+from apps.seeding.fetch.github.tokens import TokenPool, redact
 
 NOW = 1_000_000.0
 policy = RetryPolicy(backoff_base=1, backoff_cap=30, secondary_min=60, max_wait=600)

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from freezegun import freeze_time
 
 from apps.metrics.models import PullRequest
-from apps.seeding.fetch_state import FetchState
+from apps.seeding.fetch.state import FetchState
 from apps.teams.models import Team
 from eventlog import Event, open_writer
 

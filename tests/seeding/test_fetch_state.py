@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from apps.seeding.fetch_state import FetchRequest, FetchState
+from apps.seeding.fetch.state import FetchRequest, FetchState
 
 SINCE = datetime(2026, 6, 1, tzinfo=UTC)
 EARLIER = datetime(2026, 1, 1, tzinfo=UTC)

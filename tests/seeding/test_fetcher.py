@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from apps.seeding.fetch_state import FetchRequest, FetchState
-from apps.seeding.fetcher import Fetcher, FetchError
-from apps.seeding.github.client import GraphQLClient
-from apps.seeding.github.retry import RetryPolicy
-from apps.seeding.github.tokens import TokenPool
+from apps.seeding.fetch.state import FetchRequest, FetchState
+from apps.seeding.fetch.fetcher import Fetcher, FetchError
+from apps.seeding.fetch.github.client import GraphQLClient
+from apps.seeding.fetch.github.retry import RetryPolicy
+from apps.seeding.fetch.github.tokens import TokenPool
 from eventlog import EventLog, open_writer
 from tests.expected import expected_prs, log_prs
 from tests.fakegithub import FakeGitHub, add_pr, generate_dataset, touch_pr

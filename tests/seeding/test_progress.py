@@ -2,9 +2,9 @@
 
 import io
 
-from apps.seeding.fetch_state import PassState
+from apps.seeding.fetch.state import PassState
 from apps.seeding.progress import ConsoleReporter
-from apps.seeding.projector import ProjectionReport
+from apps.seeding.projection.projector import ProjectionReport
 
 P = PassState("full-1", "full", "2026-01-01T00:00:00Z", pages=10, prs=500,
               stats={"requests": 12, "points": 40, "waits": 1})

@@ -6,7 +6,7 @@ import pytest
 
 from apps.metrics.models import Commit, PRCheckRun, PRFile, PRReview, PullRequest, TeamMember
 from apps.seeding.models import AppliedOffset
-from apps.seeding.projector import Projector, Window
+from apps.seeding.projection.projector import Projector, Window
 from eventlog import EventLog
 from tests.dbdump import dump
 

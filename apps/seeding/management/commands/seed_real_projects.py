@@ -19,11 +19,11 @@ from apps.teams.models import Team
 from eventlog import InvalidRepoNameError, parse_repo
 
 from ...cache_info import describe, repo_cache_info
-from ...config import client_factory, fsync_policy
-from ...fetch_state import FetchRequest
+from ...fetch.client_config import client_factory, fsync_policy
+from ...fetch.state import FetchRequest
 from ...progress import ConsoleReporter
-from ...projector import Window
-from ...projects import DEFAULT_PROJECT, PROJECTS, Project
+from ...projection.projector import Window
+from ...registry import DEFAULT_PROJECT, PROJECTS, Project
 from ...service import RepoOutcome, RepoSeeder, SeedOptions, clear_team
 from ...summary import print_summary
 from ...targets import resolve_targets

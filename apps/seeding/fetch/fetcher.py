@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from eventlog import Event, EventLogError, LogWriter
 
-from .fetch_state import FetchRequest, FetchState, PassPlan, PassState, parse_ts, ts
+from .state import FetchRequest, FetchState, PassPlan, PassState, parse_ts, ts
 from .github.client import GraphQLClient
 from .github.errors import (
     GitHubError,
@@ -30,7 +30,7 @@ from .github.errors import (
 )
 from .github.queries import page_query
 from .github.tokens import redact
-from .pr_completion import PRCompleter
+from .completion import PRCompleter
 
 GROW_AFTER = 3  # successful pages before a shrunk page size doubles again
 MAX_PASSES_PER_RUN = 4

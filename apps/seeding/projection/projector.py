@@ -25,7 +25,7 @@ from apps.teams.models import Team
 from eventlog import EventLog, Record
 
 from . import rows
-from .models import AppliedOffset
+from ..models import AppliedOffset
 from .upsert import BulkUpsert
 
 BATCH_EVENTS = 500

@@ -30,7 +30,7 @@ def replay_records(*, repo: str, log: EventLog, from_offset: int, team: str | No
 def _replay(repo: str, log: EventLog, from_offset: int, team_slug: str | None) -> str:
     from apps.teams.models import Team
 
-    from .models import AppliedOffset
+    from ..models import AppliedOffset
     from .projector import Projector, Window
 
     if team_slug is not None:
