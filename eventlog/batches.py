@@ -1,26 +1,43 @@
-"""Grouping the lines of an active segment into committed batches.
+"""The batch scanner: the one place that decides what of a segment is committed and what is wrong.
 
 A batch is a run of records with dense seqs closed by a commit marker whose ``first_seq`` and
-``count`` describe exactly that run. Anything after the last valid marker is the *tail*: a batch
-that was being written (torn, or complete but unmarked) when the writer stopped. A damaged line
-*followed by* a valid marker is corruption of committed data, never a tail: it raises. So does an
-intact line out of place (wrong seq, or a marker misdescribing its batch): no crash makes one.
+``count`` describe exactly that run. Recovery, reading and ``verify`` all walk segments with
+``BatchScanner``; they differ only in what they do with a problem:
+
+    raise mode (recovery, readers)   the first problem is raised
+    collect mode (verify)            every problem is kept in ``problems``; the scan goes on
+
+Rules, the same in both modes:
+
+- Anything after the last valid marker is the *tail*: a batch being written (torn, or complete
+  but unmarked) when the writer stopped. A damaged line *followed by* a valid marker (of any
+  format version) is committed data that is damaged: a problem. So is any damaged line of a
+  sealed segment, where everything is committed, and a sealed segment not ending with a marker.
+- An intact line out of place (a seq other than the next one, a marker misdescribing its batch)
+  is a problem wherever it is: no crash makes one. So is a record of a newer format version.
+- After a damaged or misplaced line the next intact record's seq is taken as it is (it must
+  still increase): one defect is reported once, not again for every line after it.
+- Compacted segments have gaps in seq and one marker at the end: seqs must only increase, and
+  every record is a batch of its own (reading one never holds the whole segment in memory).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CorruptRecordError, UnsupportedVersionError
+from .errors import CorruptRecordError, EventLogError, UnsupportedVersionError
 from .record import Record, decode
 from .segment import Line
+
+_MARKER_BYTES = b'"type":"commit"'
 
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Committed records (the marker last) and the byte offset just past the marker."""
+    """Committed records (a marker last, except in compacted segments) and the byte offset
+    just past the last one."""
 
     records: list[Record]
     end: int
@@ -33,84 +50,133 @@ class Batch:
 @dataclass(slots=True)
 class Tail:
     """What follows the last committed batch: ``bytes`` from ``offset``, of which ``records``
-    were complete, valid records of an unfinished batch; ``problem`` names the first bad line."""
+    were complete, valid records of an unfinished batch and ``damaged`` the damaged lines (the
+    first one as text in ``problem``)."""
 
     offset: int
     bytes: int = 0
     records: int = 0
     problem: str | None = None
+    damaged: list[CorruptRecordError] = field(default_factory=list)
 
 
 class BatchScanner:
-    """Iterate the committed batches of lines read from ``path``; afterwards ``tail`` describes
-    what was left over. ``next_seq`` is the seq the first record must carry."""
+    """Iterate the committed batches of ``lines`` read from ``path`` (starting at byte
+    ``start``, where the first record must carry seq ``next_seq``); afterwards ``tail``
+    describes what was left over and, in collect mode, ``problems`` every problem in order met.
+    """
 
-    def __init__(self, path: Path, lines: Iterator[Line], start: int, next_seq: int) -> None:
-        self.path, self._lines, self.next_seq = path, lines, next_seq
+    def __init__(self, path: Path, lines: Iterator[Line], start: int, next_seq: int, *,
+                 sealed: bool = False, compacted: bool = False, collect: bool = False) -> None:
+        self.path, self._lines, self.next_seq = Path(path), lines, next_seq
+        self.sealed, self.compacted, self.collect = sealed, compacted, collect
         self.tail = Tail(start)
         self.last_marker: Record | None = None
+        self.records = 0
+        self.problems: list[EventLogError] = []
+        self._pending: list[Record] = []
+        self._suspects: list[CorruptRecordError] = []
+        self._expect: int | None = next_seq  # None: lost after a bad line, the next one resyncs
+        self._floor = next_seq
+        self._checkable = True  # the open batch can be checked against its marker
+        self._end = start
 
     def __iter__(self) -> Iterator[Batch]:
-        pending: list[Record] = []
-        first_error: CorruptRecordError | None = None
         for line in self._lines:
-            if first_error is not None:
-                self._raise_if_committed_after(line, first_error)
-                continue
-            try:
-                record = self._decode(line, self.next_seq + len(pending))
-            except CorruptRecordError as e:
-                first_error = e
-                self.tail.problem = str(e)
-                continue
-            self._check_place(line, record, pending)
-            pending.append(record)
-            if record.is_commit:
-                self.next_seq = record.seq + 1
-                self.last_marker = record
-                yield Batch(pending, line.end)
-                pending = []
-                self.tail = Tail(line.end)
-        self.tail.records = len(pending)
+            self._end = line.end
+            record = self._read(line)
+            if record is not None and (record.is_commit or self.compacted):
+                yield self._close(line, record)
+        self._finish()
 
-    def _decode(self, line: Line, expected: int) -> Record:
-        """Decode ``line``. A torn or damaged line may be an unfinished write (the caller decides
-        from what follows); errors name the seq the line must carry (seqs are dense here)."""
+    def _fail(self, error: EventLogError) -> None:
+        if not self.collect:
+            raise error
+        self.problems.append(error)
+
+    def _read(self, line: Line) -> Record | None:
+        """Decode and place one line; ``None`` when it is damaged or unreadable."""
+        try:
+            record = self._decode(line)
+        except CorruptRecordError as e:
+            self._lose_continuity()
+            if self.sealed:
+                self._fail(e)
+            else:
+                self._suspects.append(e)
+            return None
+        except UnsupportedVersionError as e:  # checksummed: a newer writer wrote it
+            if self._suspects and _MARKER_BYTES in line.data:
+                self._confirm()  # ... and committed after the damage
+            self._lose_continuity()
+            self._fail(e)
+            return None
+        self._place(line, record)
+        self._pending.append(record)
+        return record
+
+    def _decode(self, line: Line) -> Record:
+        """Decode ``line``; errors carry the seq the line must have where seqs are dense."""
+        expected = None if self.compacted else self._expect
         if not line.complete:
             raise CorruptRecordError(self.path, line.offset, expected, "torn line (no newline)")
         try:
             return decode(line.data, self.path, line.offset)
         except CorruptRecordError as e:
-            raise CorruptRecordError(self.path, line.offset, expected, e.detail) from None
+            seq = e.seq if expected is None else expected
+            raise CorruptRecordError(self.path, line.offset, seq, e.detail) from None
 
-    def _check_place(self, line: Line, record: Record, pending: list[Record]) -> None:
-        """Raise if an intact record is out of place. A torn write cannot produce a complete,
-        checksummed line with the wrong seq or a marker that misdescribes its batch, so this is
-        never an unfinished tail to truncate: it is damage (or a bug) to report."""
-        expected = self.next_seq + len(pending)
-        if record.seq != expected:
-            raise CorruptRecordError(
-                self.path, line.offset, record.seq, f"expected seq {expected}, found {record.seq}"
-            )
+    def _lose_continuity(self) -> None:
+        self._expect, self._checkable = None, False
+
+    def _place(self, line: Line, record: Record) -> None:
+        """Refuse an intact record out of place (see the module docstring)."""
+        if self._expect is not None and not self.compacted:
+            ok, wanted = record.seq == self._expect, f"seq {self._expect}"
+        else:
+            ok, wanted = record.seq >= self._floor, f"a seq after {self._floor - 1}"
+        if not ok:
+            self._lose_continuity()
+            self._fail(CorruptRecordError(self.path, line.offset, record.seq,
+                                          f"expected {wanted}, found {record.seq}"))
+        self._expect = self._floor = record.seq + 1
+
+    def _confirm(self) -> None:
+        """A valid marker follows damaged lines: they were committed data."""
+        suspects, self._suspects = self._suspects, []
+        for error in suspects:
+            self._fail(error)
+
+    def _close(self, line: Line, record: Record) -> Batch:
         if record.is_commit:
-            data = record.data if isinstance(record.data, dict) else {}
-            first, count = data.get("first_seq"), data.get("count")
-            if first != self.next_seq or count != len(pending):
-                raise CorruptRecordError(
-                    self.path, line.offset, record.seq,
-                    f"commit marker describes {count} records from seq {first}, "
-                    f"found {len(pending)} from seq {self.next_seq}",
-                )
+            if self._suspects:
+                self._confirm()
+            if self._checkable and not self.compacted:
+                self._check_marker(line, record)
+            self.last_marker = record
+            self.tail = Tail(line.end)
+        batch = Batch(self._pending, line.end)
+        self.records += len(self._pending)
+        self.next_seq = record.seq + 1
+        self._pending, self._checkable = [], True
+        return batch
 
-    def _raise_if_committed_after(self, line: Line, first_error: CorruptRecordError) -> None:
-        """A valid marker after a bad line means the bad line was committed data."""
-        if not line.complete or b'"type":"commit"' not in line.data:
-            return
-        try:
-            record = decode(line.data, self.path, line.offset)
-        except UnsupportedVersionError:  # checksum matched: a newer writer committed after it
-            raise first_error from None
-        except CorruptRecordError:
-            return
-        if record.is_commit and record.seq >= self.next_seq:
-            raise first_error
+    def _check_marker(self, line: Line, marker: Record) -> None:
+        data = marker.data if isinstance(marker.data, dict) else {}
+        first, count = data.get("first_seq"), data.get("count")
+        found = len(self._pending) - 1
+        if first != self.next_seq or count != found:
+            self._fail(CorruptRecordError(
+                self.path, line.offset, marker.seq,
+                f"commit marker describes {count} records from seq {first}, "
+                f"found {found} from seq {self.next_seq}"))
+
+    def _finish(self) -> None:
+        tail = self.tail
+        tail.records = 0 if self.compacted else len(self._pending)
+        tail.bytes = self._end - tail.offset
+        tail.damaged = list(self._suspects)
+        tail.problem = str(self._suspects[0]) if self._suspects else None
+        if self.sealed and tail.bytes:
+            self._fail(CorruptRecordError(self.path, tail.offset, None,
+                                          "sealed segment does not end with a commit marker"))

@@ -2,7 +2,8 @@
 
 The holder writes its PID into the file so a refused writer can say who holds it. The kernel
 releases the lock when the holder exits, however it exits (SIGKILL included), so a stale PID in
-the file never blocks anyone. Readers never take it.
+the file never blocks anyone. Readers never take it. The file is created mode 0600 and never
+opened through a symbolic link (a planted ``writer.lock -> FILE`` is refused, ``FILE`` untouched).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 from .errors import LogLockedError
+from .files import check_log_dir, create_file, open_fd
 
 LOCK_NAME = "writer.lock"
 PID_RETRIES = 10
@@ -27,8 +29,10 @@ class WriterLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        """Take the lock or raise ``LogLockedError`` naming the holder's PID; never waits."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        """Take the lock or raise ``LogLockedError`` naming the holder's PID; never waits.
+        Raises ``UnsafePathError`` if ``writer.lock`` is a symbolic link."""
+        check_log_dir(self.path.parent)
+        fd = _open_lock_file(self.path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -55,6 +59,14 @@ class WriterLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _open_lock_file(path: Path) -> int:
+    """Open ``writer.lock`` read-write, creating it (mode 0600) if needed; never via a link."""
+    try:
+        return create_file(path, access=os.O_RDWR)
+    except FileExistsError:
+        return open_fd(path, os.O_RDWR)
 
 
 def _holder_pid(fd: int) -> int | None:

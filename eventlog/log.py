@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from .batches import BatchScanner
-from .errors import CorruptRecordError, LogNotFoundError, SegmentMissingError
-from .manifest import Manifest, SegmentInfo, load_manifest
-from .record import Record, decode
+from .errors import LogNotFoundError, OffsetOutOfRangeError, SegmentMissingError
+from .files import check_log_dir, lexists, open_read
+from .manifest import MANIFEST_NAME, Manifest, SegmentInfo, load_manifest, log_bytes
+from .record import Record
 from .recovery import scan_tail
 from .segment import scan_open_file
 
@@ -65,13 +66,15 @@ class EventLog:
         self.path = Path(path)
 
     def exists(self) -> bool:
-        return (self.path / "manifest.json").exists()
+        """Whether a log (its manifest) is here; ``UnsafePathError`` if the log directory, its
+        parent or the manifest is a symbolic link."""
+        return check_log_dir(self.path) and lexists(self.path / MANIFEST_NAME)
 
     def manifest(self) -> Manifest:
         """The current manifest; ``LogNotFoundError`` if there is no log here."""
         manifest = load_manifest(self.path)
         if manifest is None:
-            raise LogNotFoundError(f"no event log at {self.path}")
+            raise LogNotFoundError(f"no event log at {self.path}", self.path)
         return manifest
 
     def read(self, from_seq: int = 0) -> Iterator[Record]:
@@ -119,6 +122,20 @@ class EventLog:
         """The seq the next committed record will get (0 for an empty log)."""
         return self._stable(lambda manifest: scan_tail(self.path, manifest)).next_seq
 
+    def first_seq(self) -> int | None:
+        """The seq of the first committed record (above 0 after compaction), ``None`` if the
+        log holds none."""
+        return next((record.seq for record in self.read()), None)
+
+    def check_offset(self, from_seq: int) -> None:
+        """Raise ``OffsetOutOfRangeError`` (naming the log's seq range) when ``from_seq`` lies
+        past the end of the log: ``from_seq >= next_seq()``, except 0, which is never past the
+        end (reading an empty log from its start reads nothing)."""
+        _check_offset(from_seq)
+        end = self.next_seq()
+        if from_seq and from_seq >= end:
+            raise OffsetOutOfRangeError(self.path, from_seq, self.first_seq(), end)
+
     def last_commit(self) -> Record | None:
         """The latest commit marker (whose ``meta`` is the writer's checkpoint), or ``None``."""
         return self._stable(lambda manifest: scan_tail(self.path, manifest)).last_commit
@@ -126,7 +143,7 @@ class EventLog:
     def info(self) -> LogInfo:
         """Counts from a full verifying scan of the committed records."""
         manifest, state, size = self._stable(
-            lambda m: (m, scan_tail(self.path, m), _size(self.path, m)))
+            lambda m: (m, scan_tail(self.path, m), log_bytes(self.path, m)))
         types: Counter[str] = Counter()
         keys: set[str] = set()
         first = last = None
@@ -154,8 +171,8 @@ class EventLog:
             except FileNotFoundError as e:
                 if self.manifest().generation == manifest.generation:
                     raise SegmentMissingError(
-                        f"segment {e.filename} listed in the manifest of {self.path} is missing; "
-                        "run `eventlog verify`") from None
+                        f"segment {e.filename} listed in the manifest of {self.path} is missing",
+                        Path(e.filename or self.path)) from None
 
     def _read_available(self, pos: _Position, want: list[int]) -> Iterator[Record]:
         """Yield what is committed now from ``want[0]`` on, advancing ``pos`` and ``want``."""
@@ -169,9 +186,9 @@ class EventLog:
                 return
             except FileNotFoundError:
                 if self.manifest().generation == manifest.generation:
+                    path = self.path / str(pos.file)
                     raise SegmentMissingError(
-                        f"segment {pos.file} of {self.path} disappeared; run `eventlog verify`"
-                    ) from None
+                        f"segment {path} listed in the manifest is missing", path) from None
                 pos.generation = -1  # compaction replaced the files: re-position by seq
 
     def _walk(self, manifest: Manifest, pos: _Position, from_seq: int) -> Iterator[Record]:
@@ -190,33 +207,31 @@ class EventLog:
 
     def _read_sealed(self, seg: SegmentInfo, pos: _Position) -> Iterator[Record]:
         path = self.path / seg.file
-        with open(path, "rb") as fh:
+        with open_read(path) as fh:
             size = fh.seek(0, 2)
             if size != seg.bytes:
                 raise SegmentMissingError(
-                    f"segment {path} is {size} bytes but the manifest recorded {seg.bytes}; "
-                    "run `eventlog verify`")
-            for line in scan_open_file(fh, pos.offset, size):
-                if not line.complete:
-                    raise CorruptRecordError(path, line.offset, None, "torn line in sealed segment")
-                record = decode(line.data, path, line.offset)
-                pos.offset, pos.seq_at_offset = line.end, record.seq + 1
-                yield record
+                    f"segment {path} is {size} bytes but the manifest recorded {seg.bytes}",
+                    path, expected_bytes=seg.bytes, found_bytes=size)
+            yield from self._scan(BatchScanner(path, scan_open_file(fh, pos.offset, size),
+                                               pos.offset, pos.seq_at_offset, sealed=True,
+                                               compacted=seg.compacted), pos)
 
     def _read_active(self, seg: SegmentInfo, pos: _Position) -> Iterator[Record]:
         path = self.path / seg.file
-        with open(path, "rb") as fh:
+        with open_read(path) as fh:
             scanner = BatchScanner(path, scan_open_file(fh, pos.offset), pos.offset,
                                    pos.seq_at_offset)
-            for batch in scanner:
-                pos.offset, pos.seq_at_offset = batch.end, batch.marker.seq + 1
-                yield from batch.records
+            yield from self._scan(scanner, pos)
+
+    @staticmethod
+    def _scan(scanner: BatchScanner, pos: _Position) -> Iterator[Record]:
+        for batch in scanner:
+            pos.offset, pos.seq_at_offset = batch.end, batch.marker.seq + 1
+            yield from batch.records
 
 
 def _check_offset(from_seq: int) -> None:
     if from_seq < 0:
         raise ValueError(f"offset must be >= 0, got {from_seq}")
 
-
-def _size(path: Path, manifest: Manifest) -> int:
-    return sum((path / seg.file).stat().st_size for seg in manifest.segments)

@@ -12,6 +12,7 @@
 Only the last segment is active (unsealed). A sealed segment's size and last seq are recorded, so
 a deleted or truncated segment is detected, never silently skipped. The file is replaced with
 temp → fsync → rename → fsync(dir); it is never rewritten in place.
+A newer manifest format is refused (``UnsupportedVersionError``), never guessed at.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from pathlib import Path
 
 import orjson
 
-from .errors import ManifestError
-from .segment import fsync_dir, segment_name
+from .errors import ManifestError, UnsupportedVersionError
+from .files import check_log_dir, file_size, open_read, replace_file
+from .segment import is_segment_file, segment_name
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -75,10 +77,17 @@ class Manifest:
 
 
 def load_manifest(log_dir: Path) -> Manifest | None:
-    """Read the manifest of ``log_dir``; ``None`` when the log has none (a new log)."""
+    """Read the manifest of ``log_dir``; ``None`` when the log has none (a new log).
+
+    Raises ``ManifestError`` if it is damaged, ``UnsupportedVersionError`` if a newer version
+    wrote it, ``UnsafePathError`` if it (or the log or owner directory) is a symbolic link.
+    """
+    log_dir = Path(log_dir)
     path = log_dir / MANIFEST_NAME
+    check_log_dir(log_dir)
     try:
-        raw = path.read_bytes()
+        with open_read(path) as fh:
+            raw = fh.read()
     except FileNotFoundError:
         return None
     try:
@@ -88,11 +97,14 @@ def load_manifest(log_dir: Path) -> Manifest | None:
             raise ValueError("checksum mismatch")
         doc = outer["body"]
     except (ValueError, KeyError, TypeError) as e:
-        raise ManifestError(f"manifest {path} is damaged ({e}); run `eventlog verify`") from e
+        raise ManifestError(path, str(e)) from e
+    return _parse(path, doc)
+
+
+def _parse(path: Path, doc: object) -> Manifest:
     version = doc.get("format") if isinstance(doc, dict) else None
     if isinstance(version, int) and version > MANIFEST_FORMAT:
-        raise ManifestError(f"manifest {path} has format {version}, but this eventlog reads "
-                            f"format {MANIFEST_FORMAT}; upgrade the tool to read this log")
+        raise UnsupportedVersionError(path, None, version, MANIFEST_FORMAT)
     try:
         if version != MANIFEST_FORMAT:
             raise ValueError(f"unknown manifest format {version!r}")
@@ -101,11 +113,12 @@ def load_manifest(log_dir: Path) -> Manifest | None:
             raise ValueError("no segments listed")
         return Manifest(doc["generation"], segments)
     except (ValueError, KeyError, TypeError) as e:
-        raise ManifestError(f"manifest {path} is damaged ({e}); run `eventlog verify`") from e
+        raise ManifestError(path, str(e)) from e
 
 
 def write_manifest(log_dir: Path, manifest: Manifest, *, durable: bool = True) -> None:
-    """Atomically replace the manifest; with ``durable`` returns after the rename is on disk."""
+    """Atomically replace the manifest (temp -> fsync -> rename, mode 0600); with ``durable``
+    returns after the rename is on disk."""
     body = {
         "format": MANIFEST_FORMAT,
         "generation": manifest.generation,
@@ -114,12 +127,25 @@ def write_manifest(log_dir: Path, manifest: Manifest, *, durable: bool = True) -
     canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     doc = orjson.dumps({"body": body, "crc": f"{zlib.crc32(canonical):08x}"},
                        option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
-    tmp = log_dir / (MANIFEST_NAME + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(doc)
-        fh.flush()
-        if durable:
-            os.fsync(fh.fileno())
-    os.replace(tmp, log_dir / MANIFEST_NAME)
-    if durable:
-        fsync_dir(log_dir)
+    replace_file(Path(log_dir) / MANIFEST_NAME, doc, durable=durable)
+
+
+def leftover_files(log_dir: Path, manifest: Manifest) -> list[str]:
+    """Names in ``log_dir`` no manifest lists: segment files of an interrupted roll or
+    compaction, and temp files. The next writer deletes them; ``verify`` warns about them."""
+    listed = {seg.file for seg in manifest.segments}
+    return sorted(entry for entry in os.listdir(log_dir)
+                  if (is_segment_file(entry) and entry not in listed) or entry.endswith(".tmp"))
+
+
+def log_bytes(log_dir: Path, manifest: Manifest, *, missing_ok: bool = False) -> int:
+    """Bytes in the segments ``manifest`` lists: the one place that sums them. A missing
+    segment raises ``FileNotFoundError``, or counts 0 with ``missing_ok``."""
+    total = 0
+    for seg in manifest.segments:
+        try:
+            total += file_size(Path(log_dir) / seg.file)
+        except FileNotFoundError:
+            if not missing_ok:
+                raise
+    return total

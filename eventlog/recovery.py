@@ -15,9 +15,10 @@ from pathlib import Path
 
 from .batches import BatchScanner, Tail
 from .errors import SegmentMissingError
-from .manifest import Manifest
+from .files import file_size, fsync_dir, lexists, open_fd, open_read, remove_file
+from .manifest import Manifest, leftover_files
 from .record import Record, decode
-from .segment import fsync_dir, is_segment_file, scan_lines
+from .segment import scan_open_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,39 +66,38 @@ class RecoveryReport:
 
 
 def check_sealed_segments(log_dir: Path, manifest: Manifest) -> None:
-    """Raise ``SegmentMissingError`` if a sealed segment is missing or has the wrong size."""
+    """Raise ``SegmentMissingError`` if a listed segment is missing or a sealed one has another
+    size than the manifest recorded (``UnsafePathError`` if one is a symbolic link)."""
     for seg in manifest.segments[:-1]:
         path = log_dir / seg.file
         try:
-            size = path.stat().st_size
+            size = file_size(path)
         except FileNotFoundError:
             raise SegmentMissingError(
-                f"segment {path} (seqs {seg.base_seq}..{seg.last_seq}) listed in the manifest is "
-                f"missing; restore it from a backup or run `seed_real_projects --refresh`"
-            ) from None
+                f"segment {path} (seqs {seg.base_seq}..{seg.last_seq}) listed in the manifest "
+                "is missing", path, expected_bytes=seg.bytes) from None
         if size != seg.bytes:
             raise SegmentMissingError(
                 f"segment {path} is {size} bytes but the manifest recorded {seg.bytes} "
-                f"(truncated or appended to after sealing); run `eventlog verify`"
-            )
+                "(truncated or appended to after sealing)", path, expected_bytes=seg.bytes,
+                found_bytes=size)
     active = log_dir / manifest.active.file
-    if not active.exists():
+    if not lexists(active):
         raise SegmentMissingError(
-            f"active segment {active} listed in the manifest is missing; run `eventlog verify`"
-        )
+            f"active segment {active} listed in the manifest is missing", active)
 
 
 def scan_tail(log_dir: Path, manifest: Manifest) -> TailState:
     """Scan the active segment (read-only) and locate the end of committed data."""
     active = manifest.active
     path = log_dir / active.file
-    size = path.stat().st_size
-    scanner = BatchScanner(path, scan_lines(path, 0, size), 0, active.base_seq)
-    valid = 0
-    for batch in scanner:
-        valid = batch.end
+    with open_read(path) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        scanner = BatchScanner(path, scan_open_file(fh, 0, size), 0, active.base_seq)
+        valid = 0
+        for batch in scanner:
+            valid = batch.end
     tail = scanner.tail
-    tail.bytes = size - tail.offset
     last = scanner.last_marker or last_marker_before(log_dir, manifest, len(manifest.segments) - 1)
     return TailState(path, valid, scanner.next_seq, last, tail, size)
 
@@ -112,7 +112,7 @@ def last_marker_before(log_dir: Path, manifest: Manifest, index: int) -> Record 
 
 def read_last_record(path: Path, size: int) -> Record:
     """Decode the last line of a segment that ends with a newline."""
-    with open(path, "rb") as fh:
+    with open_read(path) as fh:
         window = 4096
         while True:
             start = max(0, size - window)
@@ -125,14 +125,12 @@ def read_last_record(path: Path, size: int) -> Record:
 
 
 def recover(log_dir: Path, manifest: Manifest, *, durable: bool = True) -> RecoveryReport:
-    """Truncate the active segment to its last commit and remove files no manifest lists."""
+    """Truncate the active segment to its last commit and remove files no manifest lists.
+    The caller holds the writer lock."""
     check_sealed_segments(log_dir, manifest)
     state = scan_tail(log_dir, manifest)
     if state.file_bytes > state.valid_bytes:
-        with open(state.active_path, "r+b") as fh:
-            fh.truncate(state.valid_bytes)
-            if durable:
-                os.fsync(fh.fileno())
+        _truncate(state.active_path, state.valid_bytes, durable)
     removed = remove_orphans(log_dir, manifest, durable=durable)
     return RecoveryReport(
         log_dir, state.valid_bytes, state.next_seq, state.last_commit,
@@ -140,15 +138,21 @@ def recover(log_dir: Path, manifest: Manifest, *, durable: bool = True) -> Recov
     )
 
 
+def _truncate(path: Path, size: int, durable: bool) -> None:
+    fd = open_fd(path, os.O_RDWR)
+    try:
+        os.ftruncate(fd, size)
+        if durable:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def remove_orphans(log_dir: Path, manifest: Manifest, *, durable: bool = True) -> tuple[str, ...]:
-    """Delete segment files and temp files left by an interrupted roll or compaction."""
-    listed = {seg.file for seg in manifest.segments}
-    removed = []
-    for entry in sorted(os.listdir(log_dir)):
-        if (is_segment_file(entry) and entry not in listed) or entry.endswith(".tmp"):
-            os.unlink(log_dir / entry)
-            removed.append(entry)
+    """Delete the ``leftover_files`` of an interrupted roll or compaction (a symbolic link
+    among them is refused, not deleted)."""
+    removed = tuple(name for name in leftover_files(log_dir, manifest)
+                    if remove_file(log_dir / name))
     if removed and durable:
         fsync_dir(log_dir)
-    return tuple(removed)
-
+    return removed

@@ -20,6 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import fsync_dir, open_read
+
+__all__ = ["Line", "fsync_dir", "is_segment_file", "scan_lines", "scan_open_file",
+           "segment_name"]
+
 SEGMENT_RE = re.compile(r"^(\d{20})\.g(\d+)\.jsonl$")
 READ_CHUNK = 1 << 20
 
@@ -51,7 +56,7 @@ def scan_lines(path: Path, start: int = 0, stop: int | None = None) -> Iterator[
     Memory is bounded by the longest line. The last line is yielded with ``complete=False`` when
     the file does not end in a newline (a torn write, or a writer still writing).
     """
-    with open(path, "rb") as fh:
+    with open_read(path) as fh:
         yield from scan_open_file(fh, start, stop)
 
 
@@ -80,11 +85,3 @@ def scan_open_file(fh, start: int = 0, stop: int | None = None) -> Iterator[Line
     if pending:
         yield Line(offset, pending, False)
 
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename or file creation inside ``path`` durable."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -13,27 +13,23 @@ import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import jsonlines
 
+from .config import FsyncPolicy
 from .errors import FsyncError, LogWriteError, WriterClosedError
+from .files import fsync_dir, make_dirs, open_fd, touch_new
 from .lock import WriterLock
 from .manifest import Manifest, load_manifest, write_manifest
 from .record import COMMIT_KEY, COMMIT_TYPE, Event, Record, encode, envelope, now_ts
 from .recovery import RecoveryReport, recover
-from .segment import fsync_dir
+
+__all__ = ["DEFAULT_SEGMENT_BYTES", "Commit", "FsyncPolicy", "LogWriter", "open_writer"]
 
 DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
-
-
-class FsyncPolicy(StrEnum):
-    """When appends are made durable: after every batch, or never (tests, bulk imports)."""
-
-    ALWAYS = "always"
-    NEVER = "never"
+_APPEND = os.O_WRONLY | os.O_APPEND
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +60,7 @@ class LogWriter:
 
     def open(self) -> LogWriter:
         """Take the lock, recover the tail, and position at the end of committed data."""
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        make_dirs(self.log_dir)
         self._lock.acquire()
         try:
             self._manifest = load_manifest(self.log_dir) or self._create()
@@ -74,7 +70,7 @@ class LogWriter:
             self.last_commit: Record | None = self.recovery.last_commit
             self._size = self.recovery.valid_bytes
             self._records = _count_records(self.recovery, self._manifest)
-            self._fd = os.open(self.log_dir / self._manifest.active.file, os.O_WRONLY | os.O_APPEND)
+            self._fd = open_fd(self.log_dir / self._manifest.active.file, _APPEND)
         except BaseException:
             self._lock.release()
             raise
@@ -88,8 +84,7 @@ class LogWriter:
         """Start an empty log. Without a manifest nothing was ever committed, so a segment file
         left by a crash during an earlier creation is simply emptied."""
         manifest = Manifest.new()
-        with open(self.log_dir / manifest.active.file, "wb"):
-            pass
+        touch_new(self.log_dir / manifest.active.file, exclusive=False)
         fsync_dir(self.log_dir)
         write_manifest(self.log_dir, manifest)
         return manifest
@@ -188,12 +183,11 @@ class LogWriter:
         sealed = replace(self._manifest.active, sealed=True, bytes=self._size,
                          last_seq=self.next_seq - 1, records=self._records)
         manifest = self._manifest.with_rolled(sealed, self.next_seq)
-        with open(self.log_dir / manifest.active.file, "xb"):
-            pass
+        touch_new(self.log_dir / manifest.active.file)
         if self._durable:
             fsync_dir(self.log_dir)
         write_manifest(self.log_dir, manifest, durable=self._durable)
-        fd = os.open(self.log_dir / manifest.active.file, os.O_WRONLY | os.O_APPEND)
+        fd = open_fd(self.log_dir / manifest.active.file, _APPEND)
         os.close(self._fd)
         self._fd = fd
         self._manifest, self._size, self._records = manifest, 0, 0
@@ -232,9 +226,13 @@ def _count_records(report: RecoveryReport, manifest: Manifest) -> int:
 
 def open_writer(log_dir: Path, *, fsync: FsyncPolicy | str = FsyncPolicy.ALWAYS,
                 segment_bytes: int = DEFAULT_SEGMENT_BYTES) -> LogWriter:
-    """Open ``log_dir`` for appending (creating it if needed): lock, recover, return the writer.
+    """Open ``log_dir`` for appending (creating it and missing parents, mode 0700, and its files
+    0600): lock, recover, return the writer.
 
-    Raises ``LogLockedError`` at once if another process writes this log, and
-    ``CorruptRecordError``/``SegmentMissingError`` if committed data is damaged.
+    Raises ``LogLockedError`` at once if another process writes this log, a ``DamagedLogError``
+    (``CorruptRecordError``, ``SegmentMissingError``, ``ManifestError``) if committed data is
+    damaged, ``UnsupportedVersionError`` for a log a newer version wrote, and
+    ``UnsafePathError`` if the log or owner directory or a file of the log is a symbolic link.
+    No file of an existing log is changed when it raises.
     """
     return LogWriter(Path(log_dir), FsyncPolicy(fsync), segment_bytes).open()
