@@ -19,10 +19,12 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .errors import ConfigError
 
+DISTRIBUTION = "pr-seeding"
 CACHE_DIR_VAR = "SEEDING_CACHE_DIR"
 FSYNC_VAR = "SEEDING_FSYNC"
 CACHE_DIR_NAME = ".seeding_cache"
@@ -52,6 +54,15 @@ def project_root() -> Path:
     if any((root / marker).is_file() for marker in PROJECT_MARKERS):
         return root
     return Path.cwd()
+
+
+def installed_version() -> str:
+    """The version of the installed ``pr-seeding`` distribution, or ``unknown (not
+    installed)`` when it runs from a plain checkout."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def cache_dir(environ: Mapping[str, str] | None = None) -> Path:

@@ -103,10 +103,14 @@ class OffsetOutOfRangeError(EventLogError):
 
     def __init__(self, path: Path, offset: int, first_seq: int | None, next_seq: int) -> None:
         self.path, self.offset, self.first_seq, self.next_seq = path, offset, first_seq, next_seq
-        held = (f"it holds seqs {first_seq}..{next_seq - 1}" if first_seq is not None
-                else "it holds no records")
-        super().__init__(f"offset {offset} is past the end of the log {path} ({held}; the next "
-                         f"record gets seq {next_seq})")
+        super().__init__(f"offset {offset} is past the end of the log {path} ({self.held})")
+
+    @property
+    def held(self) -> str:
+        """``it holds seqs 0..6; the next record gets seq 7``"""
+        held = (f"it holds seqs {self.first_seq}..{self.next_seq - 1}"
+                if self.first_seq is not None else "it holds no records")
+        return f"{held}; the next record gets seq {self.next_seq}"
 
 
 class AliasError(EventLogError):

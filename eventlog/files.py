@@ -93,9 +93,9 @@ def file_size(path: Path) -> int:
     return info.st_size
 
 
-def make_dirs(path: Path) -> None:
+def make_dirs(path: Path, *, check: bool = True) -> None:
     """Create ``path`` and its missing parents, each mode 0700 (existing ones are left as they
-    are); then refuse it if it, or its parent, is a link."""
+    are); then, with ``check``, refuse it if it or its parent is a link (``check_log_dir``)."""
     missing: list[Path] = []
     current = Path(path)
     while not os.path.lexists(current) and current != current.parent:
@@ -111,7 +111,8 @@ def make_dirs(path: Path) -> None:
             os.fchmod(fd, DIR_MODE)
         finally:
             os.close(fd)
-    check_log_dir(path)
+    if check:
+        check_log_dir(path)
 
 
 def fsync_dir(path: Path) -> None:

@@ -17,6 +17,7 @@ A commit marker is a record of type ``commit`` (key ``commit``) closing a batch;
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,8 +87,18 @@ def envelope(seq: int, type: str, key: str, data: Any, ts: str) -> dict[str, Any
 
 
 def encode(env: dict[str, Any]) -> bytes:
-    """Serialise one record envelope to its line bytes, without the trailing newline."""
-    body = orjson.dumps(env, option=_DUMPS_OPTIONS)
+    """Serialise one record envelope to its line bytes, without the trailing newline.
+
+    Text holding lone surrogates (GitHub sends ``"\\ud800"`` for broken text), which orjson
+    refuses, is stored exactly too: that line is written by the standard library, ASCII only,
+    with ``\\ud800`` escapes. Anything else orjson cannot serialise raises ``TypeError``.
+    """
+    try:
+        body = orjson.dumps(env, option=_DUMPS_OPTIONS)
+    except TypeError as e:
+        if "surrogates" not in str(e):
+            raise
+        body = json.dumps(env, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
     crc = zlib.crc32(body)
     return b"%s%s%08x\"}" % (body[:-1], _CRC_PREFIX, crc)
 
@@ -113,9 +124,20 @@ def decode(line: bytes, path: Path, byte_offset: int) -> Record:
         )
     try:
         obj = orjson.loads(body)
-    except orjson.JSONDecodeError as e:  # checksum matched garbage: only a forged line does that
-        raise CorruptRecordError(path, byte_offset, None, f"invalid JSON ({e})") from e
+    except orjson.JSONDecodeError as e:
+        obj = _loads_with_surrogates(body, e, path, byte_offset)
     return _to_record(obj, path, byte_offset)
+
+
+def _loads_with_surrogates(body: bytes, error: Exception, path: Path, byte_offset: int) -> Any:
+    """A line ``encode`` wrote with lone surrogate escapes, which orjson refuses to read; any
+    other invalid JSON whose checksum matched is a forged line."""
+    if b"\\ud" in body.lower():
+        try:
+            return json.loads(body)
+        except ValueError:
+            pass
+    raise CorruptRecordError(path, byte_offset, None, f"invalid JSON ({error})") from error
 
 
 def _to_record(obj: Any, path: Path, byte_offset: int) -> Record:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import eventlog.cli as cli
+import eventlog.replay as replay_module
 from eventlog import Event, open_writer
 from eventlog.cli import app, main
 
@@ -94,7 +95,7 @@ def test_tail_prints_the_last_records_oldest_first(capsys, cache_dir, repo):
     assert code == 0 and err == "" and len(lines) == 3
     assert [line.split()[0] for line in lines] == ["4", "5", "6"]
     assert lines[1].split()[1:3] == ["pr", "pr:1"] and "title=First state=merged" in lines[1]
-    assert "commit of 1 records from seq 5 complete=true cursor=c" in lines[2]
+    assert "commit of 1 record from seq 5 complete=true cursor=c" in lines[2]
 
 
 def test_tail_json_lines_are_the_records(capsys, cache_dir, repo):
@@ -148,7 +149,8 @@ def test_verify_exits_zero_only_when_every_log_is_clean(capsys, cache_dir, repo)
     segment.write_bytes(bytes(data))
     code, out, _ = run(capsys, "verify", cache=cache_dir)
     assert code == 1
-    assert "octo/other: ok" in out and "octo/repo: 1 problem(s)" in out
+    assert "octo/other: ok" in out
+    assert "octo/repo: 1 problem (6 records, " in out  # the damaged record is not counted
     assert f"  problem: byte 0 of {segment} (seq 0): expected crc" in out
     code, _, _ = run(capsys, "verify", "octo/other", cache=cache_dir)
     assert code == 0
@@ -180,44 +182,124 @@ def test_compact_while_a_writer_runs_fails_naming_the_holder(capsys, cache_dir, 
     assert code == 1 and "is locked by process" in err and err.count("\n") == 1
 
 
-def test_replay_dry_run_lists_the_events_from_an_offset(capsys, cache_dir, repo):
-    code, out, err = run(capsys, "replay", "octo/repo", "--from-offset", "3", "--dry-run",
-                         cache=cache_dir)
-    lines = out.splitlines()
-    assert code == 0 and err == ""
-    assert [line.split()[0] for line in lines[:-1]] == ["3", "5"]
-    assert lines[-1] == "2 records would be applied (dry run)"
-
-
 class FakeEntryPoint:
+    """A registered projector that records its calls and answers with a two-line summary."""
+
+    name, value = "fake", "tests:project"
+
     def __init__(self, calls: list) -> None:
         self.calls = calls
 
     def load(self):
-        def project(**kwargs):
-            self.calls.append(kwargs)
-            return "applied 2 records"
+        def project(*, repo, log, from_offset, team, force, dry_run):
+            self.calls.append({"repo": repo, "log": log, "from_offset": from_offset,
+                               "team": team, "force": force, "dry_run": dry_run})
+            verb = "would apply" if dry_run else "applied"
+            return f"team core: {verb} 2 records\n\x1b[31mred\x1b[0m team"
         return project
 
 
-def test_replay_feeds_the_registered_projector(capsys, cache_dir, repo, monkeypatch):
+@pytest.fixture
+def projector(monkeypatch) -> list:
+    """Register ``FakeEntryPoint`` as the only projector; returns its calls."""
     calls: list = []
-    monkeypatch.setattr(cli, "entry_points", lambda group: [FakeEntryPoint(calls)])
-    code, out, _ = run(capsys, "replay", "octo/repo", "--from-offset", "4", "--team", "core",
-                       cache=cache_dir)
-    assert (code, out) == (0, "applied 2 records\n")
-    [call] = calls
+    monkeypatch.setattr(replay_module, "entry_points", lambda group: [FakeEntryPoint(calls)])
+    return calls
+
+
+def test_replay_feeds_the_registered_projector_and_prints_its_summary_escaped(
+        capsys, cache_dir, repo, projector):
+    code, out, err = run(capsys, "replay", "octo/repo", "--from-offset", "4", "--team", "core",
+                         cache=cache_dir)
+    assert (code, out, err) == (0, "team core: applied 2 records\n\\x1b[31mred\\x1b[0m team\n",
+                                "")
+    [call] = projector
     assert (call["repo"], call["from_offset"], call["team"]) == ("octo/repo", 4, "core")
+    assert (call["force"], call["dry_run"]) == (False, False)
     assert call["log"].path == repo
 
 
-def test_replay_without_a_projector_says_so_and_only_prints(capsys, cache_dir, repo,
-                                                            monkeypatch):
-    monkeypatch.setattr(cli, "entry_points", lambda group: [])
-    code, out, err = run(capsys, "replay", "octo/repo", cache=cache_dir)
+def test_replay_dry_run_and_force_are_passed_to_the_projector(capsys, cache_dir, repo,
+                                                              projector):
+    code, out, _ = run(capsys, "replay", "octo/repo", "--dry-run", "--force", cache=cache_dir)
+    assert code == 0 and out.startswith("team core: would apply 2 records\n")
+    assert [(c["from_offset"], c["force"], c["dry_run"]) for c in projector] == [(0, True, True)]
+
+
+@pytest.mark.parametrize(("offset", "message"), [
+    (7, "--from-offset 7 is past the end of the log of octo/repo (it holds seqs 0..6; the next "
+        "record gets seq 7)"),
+    (100, "--from-offset 100 is past the end of the log of octo/repo (it holds seqs 0..6; the "
+          "next record gets seq 7)"),
+])
+def test_replay_from_past_the_end_of_the_log_is_bad_input(capsys, cache_dir, repo, projector,
+                                                          offset, message):
+    code, out, err = run(capsys, "replay", "octo/repo", "--from-offset", str(offset),
+                         cache=cache_dir)
+    assert (code, out, err) == (2, "", f"eventlog: error: {message}\n")
+    assert projector == []
+
+
+def test_replay_of_an_empty_log_from_its_start_is_not_past_the_end(capsys, cache_dir, log_dir,
+                                                                   projector):
+    with open_writer(log_dir, fsync="never"):
+        pass
+    assert run(capsys, "replay", "octo/repo", cache=cache_dir)[0] == 0
+    code, _, err = run(capsys, "replay", "octo/repo", "--from-offset", "1", cache=cache_dir)
+    assert (code, err) == (2, "eventlog: error: --from-offset 1 is past the end of the log of "
+                              "octo/repo (it holds no records; the next record gets seq 0)\n")
+
+
+def test_a_dry_run_without_a_projector_counts_records_and_keys_in_range(capsys, cache_dir,
+                                                                       repo, monkeypatch):
+    monkeypatch.setattr(replay_module, "entry_points", lambda group: [])
+    code, out, err = run(capsys, "replay", "octo/repo", "--from-offset", "3", "--dry-run",
+                         cache=cache_dir)
     assert code == 0
-    assert err == "no projector is registered; printing the records it would apply\n"
-    assert out.splitlines()[-1] == "4 records would be applied (dry run)"
+    assert err == ("eventlog: no projector is registered (entry point group "
+                   "eventlog.projectors); counting what the log holds\n")
+    assert out == ("octo/repo from seq 3: 4 records (seqs 3..6), 2 events, 2 distinct keys; "
+                   "nothing was applied (dry run)\n")
+
+
+def test_a_replay_without_a_projector_is_an_error(capsys, cache_dir, repo, monkeypatch):
+    monkeypatch.setattr(replay_module, "entry_points", lambda group: [])
+    code, out, err = run(capsys, "replay", "octo/repo", cache=cache_dir)
+    assert (code, out) == (1, "")
+    assert err == ("eventlog: error: no projector is registered (entry point group "
+                   "eventlog.projectors); nothing can apply the log of octo/repo\n")
+
+
+class OldEntryPoint:
+    name, value = "django", "apps.old:replay"
+
+    def load(self):
+        def project(*, repo, log, from_offset, team):
+            raise AssertionError("never called")
+        return project
+
+
+class FailingEntryPoint:
+    name, value = "django", "apps.failing:replay"
+
+    def load(self):
+        def project(**kwargs):
+            raise RuntimeError("no such table: teams_team")
+        return project
+
+
+@pytest.mark.parametrize(("entry_point", "message"), [
+    (OldEntryPoint(), "the projector 'django' does not take the arguments repo, log, "
+                      "from_offset, team, force, dry_run (got an unexpected keyword argument "
+                      "'force'); update it to this eventlog"),
+    (FailingEntryPoint(), "the projector 'django' failed: RuntimeError: no such table: "
+                          "teams_team"),
+], ids=["old signature", "unexpected exception"])
+def test_a_projector_that_cannot_be_called_or_fails_is_a_one_line_error(
+        capsys, cache_dir, repo, monkeypatch, entry_point, message):
+    monkeypatch.setattr(replay_module, "entry_points", lambda group: [entry_point])
+    code, out, err = run(capsys, "replay", "octo/repo", cache=cache_dir)
+    assert (code, out, err) == (1, "", f"eventlog: error: {message}\n")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -283,7 +365,7 @@ def test_info_of_an_empty_log_says_it_has_no_records(capsys, cache_dir, log_dir)
         pass
     code, out, _ = run(capsys, "info", "octo/repo", cache=cache_dir)
     assert code == 0
-    assert out == ("octo/repo: 0 events (0 keys), 0 commits, 0 bytes in 1 segment(s), "
+    assert out == ("octo/repo: 0 events (0 keys), 0 commits, 0 bytes in 1 segment, "
                    "no records, next 0, last fetch complete: unknown\n")
 
 
@@ -296,7 +378,7 @@ class BrokenEntryPoint:
 
 def test_replay_with_a_broken_projector_registration_is_a_one_line_error(capsys, cache_dir,
                                                                          repo, monkeypatch):
-    monkeypatch.setattr(cli, "entry_points", lambda group: [BrokenEntryPoint()])
+    monkeypatch.setattr(replay_module, "entry_points", lambda group: [BrokenEntryPoint()])
     code, out, err = run(capsys, "replay", "octo/repo", cache=cache_dir)
     assert (code, out) == (1, "")
     assert err == ("eventlog: error: cannot load the projector 'django' (apps.missing:replay): "
