@@ -54,8 +54,7 @@ out = _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
-def say(line: str) -> None:
-    """Print one line that is already safe (built by ``render`` or ``printable``)."""
+def say(line: str) -> None:  # ``line`` is already safe: built by ``render``/``printable``
     out.out(line, highlight=False)
 
 
@@ -64,7 +63,8 @@ def _complete_repo(ctx: typer.Context, incomplete: str) -> list[str]:
         repos = list_repos(ctx.params.get("cache_dir") or config.cache_dir())
     except (OSError, EventLogError):
         repos = []
-    return [repo for repo in repos if repo.lower().startswith(incomplete.lower())]
+    return [incomplete + repo[len(incomplete):] for repo in repos  # names ignore case: keep
+            if repo.lower().startswith(incomplete.lower())]        # what was typed
 
 
 CacheDir = Annotated[

@@ -95,7 +95,10 @@ def file_size(path: Path) -> int:
 
 def make_dirs(path: Path, *, check: bool = True) -> None:
     """Create ``path`` and its missing parents, each mode 0700 (existing ones are left as they
-    are); then, with ``check``, refuse it if it or its parent is a link (``check_log_dir``)."""
+    are). With ``check``, refuse ``path`` or its parent being a link (``check_log_dir``), before
+    and after creating."""
+    if check:
+        check_log_dir(path)  # before creating anything through a planted owner link
     missing: list[Path] = []
     current = Path(path)
     while not os.path.lexists(current) and current != current.parent:

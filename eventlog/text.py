@@ -8,11 +8,11 @@ turns such text into something a terminal shows but never interprets, one line p
     printable("a\\u202eb")            ->  'a\\\\u202eb'
     printable("x" * 100, limit=10)   ->  'xxxxxxxxx…'
 
-Escaped: C0 controls (newline and tab included), DEL, C1 controls (``\\x9b`` is CSI for some
-terminals), lone surrogates, the bidi embeddings, overrides and isolates (U+202A..U+202E,
-U+2066..U+2069) and the line and paragraph separators (U+2028, U+2029). A backslash is kept as
-it is: the output is for reading, ``--json`` is for exact data. ``json_text`` renders exact JSON
-that is safe on a terminal too.
+Escaped: C0 controls (newline, tab and carriage return as ``\\n``, ``\\t``, ``\\r``), DEL,
+C1 controls (``\\x9b`` is CSI for some terminals), lone surrogates, the bidi embeddings,
+overrides and isolates (U+202A..U+202E, U+2066..U+2069) and the line and paragraph separators
+(U+2028, U+2029). A backslash is kept as it is: the output is for reading, ``--json`` is for
+exact data. ``json_text`` renders exact JSON that is safe on a terminal too.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def _escape_for(code: int) -> str:
 _UNSAFE_CODES = [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
                  *range(0x2066, 0x206A), 0x2028, 0x2029, *range(0xD800, 0xE000)]
 ESCAPES: dict[str, str] = {chr(code): _escape_for(code) for code in _UNSAFE_CODES}
+ESCAPES.update({"\n": "\\n", "\t": "\\t", "\r": "\\r"})
 UNSAFE_RE = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069"
                        "\\ud800-\\udfff]")
 # Outside ASCII, what JSON may carry raw but a terminal may act on (C1, bidi, separators).

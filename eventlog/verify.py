@@ -120,7 +120,7 @@ def _check_segment(report: VerifyReport, path: Path, seg: SegmentInfo,
     report.problems.extend(sorted((_problem(e) for e in scanner.problems),
                                   key=lambda p: p.byte_offset or 0))
     report.records += scanner.records
-    if seg.sealed:
+    if seg.sealed and not scanner.problems:  # else they explain the counts: reported once
         _check_against_manifest(report, path, seg, scanner)
     else:
         _warn_about_tail(report, path, scanner)

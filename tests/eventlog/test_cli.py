@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -14,6 +16,7 @@ import eventlog.cli as cli
 import eventlog.replay as replay_module
 from eventlog import Event, open_writer
 from eventlog.cli import app, main
+from eventlog.text import UNSAFE_RE
 
 from .support import active_segment, read_all, write_batches
 
@@ -333,19 +336,22 @@ def test_the_installed_script_verifies_a_clean_and_a_corrupted_log(cache_dir, re
     assert bad.stderr == "eventlog: error: invalid repository '../etc': bad owner '..'\n"
 
 
-def test_the_installed_script_follows_new_commits(cache_dir, repo):
+@pytest.mark.parametrize(("signum", "code", "said"), [
+    (signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_the_installed_script_follows_new_commits_until_interrupted_or_terminated(
+        cache_dir, repo, signum, code, said):
     proc = subprocess.Popen([str(EVENTLOG), "tail", "octo/repo", "-n", "1", "-f", "--json",
                              "--poll", "0.01", "--cache-dir", str(cache_dir)],
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert json.loads(proc.stdout.readline())["seq"] == 6
         with open_writer(repo, fsync="never") as writer:
             writer.append_batch([Event("pr", "pr:3", {"title": "Third"})])
         assert [json.loads(proc.stdout.readline())["seq"] for _ in range(2)] == [7, 8]
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=30)
-    assert proc.returncode == 130
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, out, err) == (code, "", f"eventlog: {said}\n")
 
 
 def test_the_installed_script_stops_quietly_when_its_reader_goes_away(cache_dir, log_dir):
@@ -395,3 +401,106 @@ def test_every_command_has_a_readme_entry():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"`eventlog {name} " in readme, name
+
+
+def test_version_names_the_installed_distribution(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"eventlog {importlib.metadata.version('pr-seeding')}\n"
+
+
+def complete(words: str, cword: int, cache_dir) -> list[str]:
+    env = {**os.environ, "_EVENTLOG_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(cword), "SEEDING_CACHE_DIR": str(cache_dir)}
+    done = subprocess.run([str(EVENTLOG)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_shell_completion_completes_commands_and_repositories(cache_dir, repo):
+    write_batches(cache_dir / "Octo" / "Other", [1])
+    assert complete("eventlog ta", 1, cache_dir) == ["tail"]
+    assert complete("eventlog info oc", 2, cache_dir) == ["octo/Other", "octo/repo"]
+    shown = subprocess.run([str(EVENTLOG), "--show-completion", "bash"], capture_output=True,
+                           text=True, timeout=60)
+    assert shown.returncode == 0 and "_EVENTLOG_COMPLETE" in shown.stdout
+
+
+def test_the_cache_dir_help_shows_the_real_default(tmp_path):
+    env = {**os.environ, "SEEDING_CACHE_DIR": str(tmp_path / "my-logs")}
+    done = subprocess.run([str(EVENTLOG), "info", "--help"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and str(tmp_path / "my-logs") in "".join(done.stdout.split())
+
+
+def test_compact_help_says_what_compact_does(capsys):
+    assert main(["compact", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    for phrase in ("Keep only the latest record of every key", "a log being written is "
+                   "refused, naming the process", "with --all the others are still compacted",
+                   "Seqs, the next seq and projection offsets stay valid", "--all"):
+        assert phrase in help_text
+
+
+def test_compact_all_compacts_every_log_it_can_and_names_the_locked_one(capsys, cache_dir,
+                                                                         repo):
+    write_batches(cache_dir / "octo" / "other", [1, 1], keys=1)
+    with open_writer(repo, fsync="never"):
+        code, out, err = run(capsys, "compact", "--all", cache=cache_dir)
+    assert code == 1
+    assert out.startswith("octo/other: 4 -> 2 records, ")
+    assert err == (f"eventlog: error: octo/repo: log {repo} is locked by process {os.getpid()}; "
+                   "wait for it to finish or stop it\n")
+
+
+NASTY = {"title": "\x1b[2J\x1b]0;p\x07 \u202eevil\nx\x9b", "state": "\x00"}
+
+
+def test_tail_escapes_everything_a_terminal_would_interpret(capsys, cache_dir, log_dir):
+    with open_writer(log_dir, fsync="never") as writer:
+        writer.append_batch([Event("pr\x1b[1m", "key\nnext", NASTY)], meta={"c": "\x1b"})
+    code, out, err = run(capsys, "tail", "octo/repo", cache=cache_dir)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == 2 and not UNSAFE_RE.search(out.replace("\n", ""))
+    assert "pr\\x1b[1m" in lines[0] and "key\\nnext" in lines[0]
+    assert "title=\\x1b[2J\\x1b]0;p\\x07 \\u202eevil\\nx\\x9b state=\\x00" in lines[0]
+    assert "c=\\x1b" in lines[1]
+    code, out, _ = run(capsys, "tail", "octo/repo", "--json", cache=cache_dir)
+    assert json.loads(out.splitlines()[0])["data"] == NASTY
+    assert not UNSAFE_RE.search(out.replace("\n", ""))
+
+
+def test_a_record_holding_lone_surrogates_is_stored_exactly_and_printed_as_escapes(
+        capsys, cache_dir, log_dir):
+    data = {"title": "broken \ud800 text é", "files": [{"path": "a\udfffb"}]}
+    with open_writer(log_dir, fsync="never") as writer:
+        writer.append_batch([Event("pr", "pr:1", data)])
+    assert read_all(log_dir)[0].data == data
+    code, out, _ = run(capsys, "tail", "octo/repo", "-n", "2", "--json", cache=cache_dir)
+    line = out.splitlines()[0]
+    assert code == 0 and "\\ud800" in line and json.loads(line)["data"] == data
+    code, out, _ = run(capsys, "tail", "octo/repo", "-n", "2", cache=cache_dir)
+    assert code == 0 and "title=broken \\ud800 text é" in out
+    assert run(capsys, "verify", "octo/repo", cache=cache_dir)[0] == 0
+
+
+def test_paths_and_errors_with_control_characters_are_printed_on_one_line(capsys, tmp_path):
+    cache = tmp_path / "ca\x1bche\nx"
+    log_dir = cache / "octo" / "repo"
+    write_batches(log_dir, [1])
+    data = bytearray(active_segment(log_dir).read_bytes())
+    data[5] ^= 1
+    active_segment(log_dir).write_bytes(bytes(data))
+    code, out, _ = run(capsys, "verify", cache=cache)
+    assert code == 1 and "ca\\x1bche\\nx" in out and "\x1b" not in out
+    assert len(out.splitlines()) == 2
+    code, out, err = run(capsys, "tail", "octo/nope", cache=cache)
+    assert code == 1 and err.count("\n") == 1 and "\x1b" not in err
+
+
+def test_a_bad_environment_variable_is_bad_input(capsys, cache_dir, repo, monkeypatch):
+    monkeypatch.setenv("SEEDING_FSYNC", "sometimes")
+    code, out, err = run(capsys, "compact", "octo/repo", cache=cache_dir)
+    assert (code, out) == (2, "")
+    assert err == ("eventlog: error: SEEDING_FSYNC='sometimes' is not a valid choice (expected "
+                   "always or never)\n")
