@@ -36,7 +36,7 @@ RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-used"
 
 @pytest.fixture(scope="module")
 def dataset() -> dict:
-    return generate_dataset({REPO: 40, "acme/api": 8}, seed=7, now=NOW, huge=1)
+    return generate_dataset({REPO: 40, "acme/api": 8}, seed=7, now=NOW, huge=1, ci="both")
 
 
 @pytest.fixture

@@ -17,7 +17,10 @@ from datetime import UTC, datetime
 
 from .dataset import generate_dataset, load_dataset, save_dataset
 from .faults import KINDS, FaultPlan
+from .registry import DEFAULT_MAX_FILES
 from .server import FakeGitHub
+from .sizes import PROFILES
+from .variants import DEFAULT_VARIANT, VARIANTS
 
 
 class UsageError(Exception):
@@ -57,6 +60,15 @@ def _add_generation_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--huge", type=int, default=1, help="huge PRs per repository")
     parser.add_argument("--now", help="ISO 8601 'now' of the dataset (default: current time)")
     parser.add_argument("--no-check-runs", action="store_true")
+    parser.add_argument("--profile", choices=PROFILES, default="typical",
+                        help="PR size profile (heavy: heavy-tailed sizes)")
+    parser.add_argument("--huge-files", type=int, default=0,
+                        help="PRs per repository with more than 3000 files (files: null)")
+    parser.add_argument("--shared", type=int, default=0,
+                        help="stacked / same-head / merge-back PR groups per repository")
+    parser.add_argument("--no-statuses", action="store_true", help="no legacy commit statuses")
+    parser.add_argument("--no-nulls", action="store_true",
+                        help="no random nulls where the schema allows them")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="secondary limit in points per minute (0 disables)")
     serve.add_argument("--tokens", help="comma list of valid tokens (default: any)")
     serve.add_argument("--state-file", help="write stats JSON here after every request")
+    serve.add_argument("--schema-variant", choices=sorted(VARIANTS), default=DEFAULT_VARIANT)
+    serve.add_argument("--latency", type=float, default=0.0, help="seconds added per response")
+    serve.add_argument("--max-files", type=int, default=DEFAULT_MAX_FILES,
+                       help="PRs with more changed files answer files: null")
     gen = sub.add_parser("generate", help="write a generated dataset to a file")
     gen.add_argument("--out", required=True)
     gen.add_argument("--repos", required=True, metavar="SPEC")
@@ -95,7 +111,9 @@ def _dataset(args: argparse.Namespace) -> dict:
     spec = args.generate if args.command == "serve" else args.repos
     return generate_dataset(parse_repos(spec or "octo-org/octo-repo=50"), seed=args.seed,
                             now=_parse_now(args.now), days=args.days, huge=args.huge,
-                            check_runs=not args.no_check_runs)
+                            check_runs=not args.no_check_runs, profile=args.profile,
+                            huge_files=args.huge_files, shared=args.shared,
+                            statuses=not args.no_statuses, nulls=not args.no_nulls)
 
 
 def _fault_plan(args: argparse.Namespace) -> FaultPlan:
@@ -111,7 +129,7 @@ def write_state(path: str, state: dict) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".fakegithub-", dir=directory)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(state, handle, ensure_ascii=False, default=str)
+        json.dump(state, handle, default=str)
     os.replace(tmp, path)
 
 
@@ -120,7 +138,9 @@ def serve(args: argparse.Namespace) -> int:
     tokens = [t for t in args.tokens.split(",") if t] if args.tokens else None
     fake = FakeGitHub(_dataset(args), tokens=tokens, rate_limit=args.rate_limit,
                       window_seconds=args.window, faults=_fault_plan(args), host=args.host,
-                      port=args.port, secondary_points_per_minute=args.secondary_per_minute or None)
+                      port=args.port, secondary_points_per_minute=args.secondary_per_minute or None,
+                      schema_variant=args.schema_variant, latency=args.latency,
+                      max_files=args.max_files)
     if args.state_file:
         fake.engine.after_request = lambda state: write_state(args.state_file, state)
         write_state(args.state_file, fake.stats.as_dict(0))

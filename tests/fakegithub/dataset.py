@@ -4,52 +4,87 @@
 
     {"repos": {"acme/web": {"databaseId": int, "pullRequests": [PR, ...]}}}
 
-with every PR carrying the camelCase fields the fake serves (see the project brief or
-``invariants.check_dataset`` for the rules they obey). The dataset is plain JSON: save it with
-``save_dataset`` and serve it from another process with ``python -m tests.fakegithub serve``.
-Helpers that change a dataset the way GitHub would (``touch_pr``, ``add_review``, ``add_pr``,
-``add_commit``) live in ``edits`` and are re-exported here.
+Each PR is a *dataset-form* dict: GitHub's camelCase fields, with connections as plain lists
+(``commits: [PullRequestCommit]``, ``files``, ``reviews``...) and CI on the head commit
+(``checkSuites``, legacy ``status``). ``served_pull_request`` turns one into exactly what the
+server answers (connections with ``nodes``, ``edges``, ``pageInfo``, ``totalCount``).
+
+One generator serves every use: ``iter_pull_requests`` streams a repository's PRs one at a
+time in constant memory (each PR from its own seeded RNG, so any PR can be regenerated
+alone); ``generate_dataset`` collects them per repository; ``make_pull_request`` builds one
+PR with exact child counts. Helpers that change a dataset the way GitHub would live in
+``edits``, ``ci_edits``, ``sharing`` and ``hostile`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import random
-import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
-from . import textgen
-from .edits import add_commit, add_pr, add_review, touch_pr
-from .ids import node_id
-from .people import People
-from .prparts import Gen, count, make_commits, make_files, make_reviews, make_suites
-from .timeutil import iso, utc
+from . import sizes as size_profiles
+from .ci_edits import finish_checks, start_checks
+from .edits import add_commit, add_pr, add_review, delete_pr, rename_repo, touch_pr
+from .hostile import make_hostile
+from .ids import stable_int
+from .jsontext import dumps
+from .prgen import RepoContext, build_pr, default_ci, repo_context
+from .serve_one import served_pull_request
+from .sharing import merge_back, plant_sharing, share_head, stack_prs
+from .sizes import Sizes
 
-__all__ = ["add_commit", "add_pr", "add_review", "generate_dataset", "load_dataset",
-           "save_dataset", "touch_pr"]
+__all__ = ["add_commit", "add_pr", "add_review", "delete_pr", "finish_checks",
+           "generate_dataset", "iter_pull_requests", "load_dataset", "make_hostile",
+           "make_pull_request", "merge_back", "rename_repo", "save_dataset",
+           "served_pull_request", "share_head", "stack_prs", "start_checks", "touch_pr"]
 
-HUGE_SIZES = {"files": 250, "commits": 130, "reviews": 105, "runs": [120, 2]}
-BASE_LABELS = [("bug", "d73a4a"), ("enhancement", "a2eeef"), ("documentation", "0075ca"),
-               ("dependencies", "0366d6"), ("good first issue", "7057ff"),
-               ("help wanted", "008672"), ("🚀 release", "ededed"), ("área: cli", "c5def5"),
-               ("needs review", "fbca04"), ("wontfix", "ffffff"), ("python", "2b67c6"),
-               ("javascript", "168700"), ("breaking change", "b60205"), ("size/XS", "3cbf00")]
-DAY = 86_400
+DEFAULT_NOW = datetime(2026, 1, 2, tzinfo=UTC)
+CiOption = str | Mapping[str, str] | None
 
 
-@dataclass
-class RepoPlan:
-    """What every PR of one repository shares."""
+def iter_pull_requests(repo: str, n: int, *, seed: int, now: datetime,
+                       profile: str = "typical", days: int = 365, huge: int = 0,
+                       huge_files: int = 0, ci: str | None = None, check_runs: bool = True,
+                       statuses: bool = True, nulls: bool = True, database_id: int | None = None,
+                       id_base: int = 0) -> Iterator[dict]:
+    """Yield the ``n`` PRs of ``repo`` (dataset form, ascending number and creation time).
 
-    key: str
-    database_id: int
-    labels: list[dict]
-    milestones: list[dict]
-    issue_numbers: list[int]
-    other_repos: list[str]
+    ``profile``: ``typical`` or ``heavy`` (see ``sizes``). ``huge`` PRs need nested
+    pagination everywhere; ``huge_files`` PRs change more than 3000 files (``files: null``).
+    ``ci``: ``checks``, ``statuses``, ``both`` or ``none`` (default: drawn per repository);
+    ``check_runs``/``statuses=False`` remove that kind. ``nulls=False`` turns off the random
+    nulls the schema allows. ``id_base`` is the ordinal of the first PR in the dataset: give
+    repositories disjoint ranges to keep database ids unique (``generate_dataset`` does).
+    """
+    ctx = repo_context(repo, n, seed=seed, now=now, days=days, database_id=database_id,
+                       id_base=id_base, ci=_ci_style(repo, seed, ci, check_runs, statuses),
+                       nulls=nulls)
+    special = random.Random(stable_int(seed, repo, "huge", bits=64)).sample(
+        range(n), min(n, huge + huge_files))
+    huge_set, files_set = set(special[:huge]), set(special[huge:])
+    for index in range(n):
+        yield pull_request_at(ctx, index, profile, huge=index in huge_set,
+                              huge_files=index in files_set)
+
+
+def _ci_style(repo: str, seed: int, ci: str | None, check_runs: bool, statuses: bool) -> str:
+    style = ci or default_ci(seed, repo)
+    checks = style in ("checks", "both") and check_runs
+    posts = style in ("statuses", "both") and statuses
+    return {(True, True): "both", (True, False): "checks", (False, True): "statuses",
+            (False, False): "none"}[(checks, posts)]
+
+
+def pull_request_at(ctx: RepoContext, index: int, profile: str = "typical", *,
+                    huge: bool = False, huge_files: bool = False) -> dict:
+    """PR ``index`` of the repository described by ``ctx`` (regenerable alone)."""
+    rng = random.Random(stable_int(ctx.seed, ctx.key, index, "sizes", bits=64))
+    sizes = size_profiles.huge(rng) if huge else size_profiles.draw(profile, rng)
+    if huge_files:
+        sizes = size_profiles.huge_files(rng, sizes)
+    return build_pr(ctx, index, sizes, prolific=huge)
 
 
 def generate_dataset(
@@ -60,215 +95,68 @@ def generate_dataset(
     days: int = 365,
     huge: int = 1,
     check_runs: bool = True,
+    profile: str = "typical",
+    huge_files: int = 0,
+    statuses: bool = True,
+    nulls: bool = True,
+    shared: int = 0,
+    ci: CiOption = None,
 ) -> dict:
     """A dataset with ``repos[key]`` pull requests per repository, deterministic for ``seed``.
 
-    PR activity is spread over the ``days`` before ``now`` (denser recently); ``huge`` PRs per
-    repository need nested pagination (250 files, 130 commits, 105 reviews, a 120-run check
-    suite, 25-35 labels). ``check_runs=False`` leaves head commits without check suites.
+    PR activity is spread over the ``days`` before ``now`` (denser recently). ``huge`` and
+    ``huge_files`` PRs per repository, ``profile``, ``check_runs``, ``statuses``, ``nulls``
+    and ``ci`` (one style, or ``{repo: style}``) as in ``iter_pull_requests``. ``shared``:
+    per repository, that many stacked pairs, same-head pairs and merge-back PRs
+    (``sharing.plant_sharing``).
     """
-    rng = random.Random(seed)
-    g = Gen(rng, utc(now), People(rng), check_runs)
-    keys = list(repos)
-    used_ids: set[int] = set()
     dataset: dict = {"repos": {}}
+    id_base, used_ids = 0, set()
     for key, n in repos.items():
-        dataset["repos"][key] = _repo(g, key, n, days, huge, keys, used_ids)
+        database_id = 100_000_000 + stable_int(seed, key) % 900_000_000
+        while database_id in used_ids:
+            database_id += 1
+        used_ids.add(database_id)
+        style = ci.get(key) if isinstance(ci, Mapping) else ci
+        prs = iter_pull_requests(key, n, seed=seed, now=now, profile=profile, days=days,
+                                 huge=huge, huge_files=huge_files, ci=style,
+                                 check_runs=check_runs, statuses=statuses, nulls=nulls,
+                                 database_id=database_id, id_base=id_base)
+        dataset["repos"][key] = {"databaseId": database_id, "pullRequests": list(prs)}
+        id_base += n
+    for key in repos if shared else ():
+        plant_sharing(dataset, key, shared, seed)
     return dataset
 
 
-def _repo(g: Gen, key: str, n: int, days: int, huge: int, keys: list[str],
-          used_ids: set[int]) -> dict:
-    database_id = g.rng.randint(100_000_000, 999_999_999)
-    while database_id in used_ids:
-        database_id += 1
-    used_ids.add(database_id)
-    numbers, issues = _numbers(g.rng, n)
-    plan = RepoPlan(key, database_id, _label_pool(g.rng), _milestones(g.rng), issues,
-                    [k for k in keys if k != key] or [f"{key.split('/')[0]}/tracker"])
-    huge_indexes = set(g.rng.sample(range(n), min(huge, n)))
-    created = _creation_times(g, n, days)
-    prs = [_pr(g, plan, numbers[i], created[i], i in huge_indexes) for i in range(n)]
-    return {"databaseId": database_id, "pullRequests": prs}
+def make_pull_request(number: int = 1, *, repo: str = "acme/web", seed: int = 0,
+                      now: datetime = DEFAULT_NOW, state: str | None = None, reviews: int = 2,
+                      commits: int = 3, files: int = 4, runs: int | list[int] = 5,
+                      statuses: int = 1, labels: int = 1, days: int = 30, nulls: bool = False,
+                      **overrides: object) -> dict:
+    """One PR with exactly these child counts, from the same generator as datasets.
 
-
-def _numbers(rng: random.Random, n: int) -> tuple[list[int], list[int]]:
-    """PR numbers with gaps (issues share the number space) and the issue numbers in them."""
-    numbers, issues, current = [], [], 0
-    for _ in range(n):
-        current += 1
-        while rng.random() < 0.3:
-            issues.append(current)
-            current += 1
-        numbers.append(current)
-    return numbers, issues or [current + 1]
-
-
-def _creation_times(g: Gen, n: int, days: int) -> list[datetime]:
-    """Ascending creation times over ``days``, denser near ``now``."""
-    offsets = sorted((int(days * DAY * g.rng.random() ** 1.5) for _ in range(n)), reverse=True)
-    times, previous = [], None
-    for offset in offsets:
-        moment = g.now - timedelta(seconds=offset + 60)
-        if previous is not None and moment <= previous:
-            moment = previous + timedelta(seconds=1)
-        times.append(moment)
-        previous = moment
-    return times
-
-
-def _label_pool(rng: random.Random) -> list[dict]:
-    extra = [(f"area/{word}", f"{rng.getrandbits(24):06x}") for word in
-             ["api", "ui", "db", "ci", "auth", "infra", "docs", "perf", "security", "billing",
-              "search", "mobile", "cli", "sdk", "i18n", "a11y", "build", "release", "tests",
-              "deps", "infra/k8s", "observability", "payments", "export", "import",
-              "notifications", "onboarding", "admin"]]
-    return [{"name": name, "color": color} for name, color in [*BASE_LABELS, *extra]]
-
-
-def _milestones(rng: random.Random) -> list[dict]:
-    return [{"title": f"v{1 + i // 4}.{i % 4}", "number": i + 1}
-            for i in range(rng.randint(2, 6))]
-
-
-# --- one pull request -------------------------------------------------------------------------
-
-
-@dataclass
-class Timeline:
-    """State and timestamps of one PR."""
-
-    state: str
-    created: datetime
-    updated: datetime
-    closed: datetime | None
-    merged: datetime | None
-
-    @property
-    def work_end(self) -> datetime:
-        """When commits and reviews stop (merge/close, else last update)."""
-        return self.closed or self.updated
-
-
-def _timeline(g: Gen, created: datetime, is_bot: bool) -> Timeline:
-    age = (g.now - created).total_seconds()
-    open_p = 0.5 if age < 7 * DAY else 0.2 if age < 30 * DAY else 0.05 if age < 180 * DAY else 0.02
-    if g.rng.random() < open_p:
-        updated = created + timedelta(seconds=int(age * (1 - g.rng.random() ** 2)))
-        return Timeline("OPEN", created, min(updated, g.now), None, None)
-    state = "CLOSED" if g.rng.random() < (0.45 if is_bot else 0.15) else "MERGED"
-    hours = min(g.rng.lognormvariate(math.log(20), 1.3), age / 3600 * 0.9)
-    closed = min(created + timedelta(hours=hours), g.now)
-    updated = closed + timedelta(seconds=g.rng.randint(0, 600))
-    if g.rng.random() < 0.1:
-        updated = g.between(closed, g.now)
-    return Timeline(state, created, min(updated, g.now), closed,
-                    closed if state == "MERGED" else None)
-
-
-def _sizes(g: Gen, huge: bool) -> dict:
-    if huge:
-        return {**HUGE_SIZES, "labels": g.rng.randint(25, 35)}
-    suites = g.rng.choices([1, 2, 3], [50, 35, 15])[0]
-    runs = [count(g.rng, 4, 12, 1)] + [g.rng.randint(1, 2) for _ in range(suites - 1)]
-    if g.rng.random() < 0.05:
-        runs.append(0)
-    return {"files": count(g.rng, 4, 80, 1), "commits": count(g.rng, 3, 40, 1),
-            "reviews": 0 if g.rng.random() < 0.2 else count(g.rng, 2, 12),
-            "runs": runs[:4], "labels": g.rng.choices([0, 1, 2, 3], [45, 30, 15, 10])[0]}
-
-
-def _pr(g: Gen, plan: RepoPlan, number: int, created: datetime, huge: bool) -> dict:
-    author = g.people.prolific() if huge else g.people.pr_author()
-    is_bot = author is not None and author["__typename"] == "Bot"
-    timeline = _timeline(g, created, is_bot)
-    sizes = _sizes(g, huge)
-    pr_db = g.next_id("pr")
-    closing = _closing_issues(g, plan)
-    pr = {"number": number, "id": node_id("PullRequest", plan.database_id, pr_db),
-          "fullDatabaseId": str(pr_db), **_texts(g, author, number, closing),
-          **_state_fields(timeline), "author": author}
-    pr.update(_content(g, plan, pr_db, author, timeline, sizes))
-    pr.update(_metadata(g, plan, author, sizes, closing))
+    ``runs``: check runs of one suite, or a list (one entry per suite). ``state`` forces
+    ``OPEN``/``CLOSED``/``MERGED`` with consistent timestamps. ``nulls=False`` (the default)
+    keeps every connection and the author present. ``overrides`` replace top-level fields
+    last (e.g. ``title="x"``). Ids derive from ``number``, so PRs of one repository built
+    with different numbers never share ids.
+    """
+    run_list = list(runs) if isinstance(runs, list) else ([runs] if runs else [])
+    sizes = Sizes(files=files, commits=commits, reviews=reviews, runs=run_list,
+                  statuses=statuses, labels=labels, nullable=False)
+    ctx = repo_context(repo, number, seed=seed, now=now, days=days, ci="both", nulls=nulls)
+    pr = build_pr(ctx, number - 1, sizes, state=state, number=number)
+    pr.update(overrides)
     return pr
-
-
-def _texts(g: Gen, author: dict | None, number: int, closing: list[dict]) -> dict:
-    issue = closing[0]["number"] if closing else None
-    if author is not None and author["login"] == "dependabot":
-        title, package, version = textgen.bump_title(g.rng)
-        head = f"dependabot/npm_and_yarn/{package}-{version}"
-        return {"title": title, "body": f"Bumps {package} to {version}.\n\n---\nDependabot "
-                "will resolve any conflicts with this PR as long as you don't alter it.",
-                "headRefName": head, "baseRefName": "main"}
-    title = textgen.title(g.rng)
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:30] or "change"
-    base = g.rng.choices(["main", "develop", "release/1.x"], [85, 10, 5])[0]
-    return {"title": title, "body": textgen.body(g.rng, issue),
-            "headRefName": f"{g.rng.choice(['feature', 'fix', 'chore'])}/{slug}-{number}",
-            "baseRefName": base}
-
-
-def _state_fields(t: Timeline) -> dict:
-    return {"state": t.state, "isDraft": False, "createdAt": iso(t.created),
-            "updatedAt": iso(t.updated), "mergedAt": t.merged and iso(t.merged),
-            "closedAt": t.closed and iso(t.closed)}
-
-
-def _content(g: Gen, plan: RepoPlan, pr_db: int, author: dict | None, t: Timeline,
-             sizes: dict) -> dict:
-    files = make_files(g, sizes["files"])
-    first_commit = t.created - timedelta(hours=g.rng.uniform(0, 48))
-    commits = make_commits(g, plan.database_id, pr_db, author, sizes["commits"], first_commit,
-                           t.work_end)
-    head = commits[-1]["commit"]
-    if g.check_runs:
-        busy = t.state == "OPEN" and g.rng.random() < 0.3
-        ctx = {"repo": plan.key, "repo_db": plan.database_id}
-        head["checkSuites"] = make_suites(g, ctx, head, sizes["runs"], busy)
-    reviews = make_reviews(g, plan.database_id, author, sizes["reviews"], t.created, t.work_end,
-                           t.state == "MERGED")
-    draft_p = {"OPEN": 0.3, "CLOSED": 0.1}.get(t.state, 0.0)
-    return {
-        "isDraft": g.rng.random() < draft_p,
-        "additions": sum(f["additions"] for f in files),
-        "deletions": sum(f["deletions"] for f in files),
-        "changedFiles": len(files), "headRefOid": head["oid"], "commits": commits,
-        "reviews": None if g.rng.random() < 0.005 else reviews,
-        "files": None if g.rng.random() < 0.01 and sizes["files"] < 100 else files,
-    }
-
-
-def _metadata(g: Gen, plan: RepoPlan, author: dict | None, sizes: dict,
-              closing: list[dict]) -> dict:
-    labels = [dict(label) for label in g.rng.sample(plan.labels, sizes["labels"])]
-    if author is not None and author["login"] == "dependabot":
-        labels = [{"name": "dependencies", "color": "0366d6"}]
-    assignees = [g.people.any_user() for _ in range(g.rng.choices([0, 1, 2], [55, 35, 10])[0])]
-    unique_assignees = list({a["login"]: a for a in assignees}.values())
-    milestone = dict(g.rng.choice(plan.milestones)) if g.rng.random() < 0.2 else None
-    return {"labels": None if g.rng.random() < 0.01 and len(labels) < 20 else labels,
-            "assignees": unique_assignees, "milestone": milestone,
-            "closingIssuesReferences": closing}
-
-
-def _closing_issues(g: Gen, plan: RepoPlan) -> list[dict]:
-    if g.rng.random() >= 0.25:
-        return []
-    numbers = g.rng.sample(plan.issue_numbers, min(len(plan.issue_numbers),
-                                                   g.rng.choice([1, 1, 1, 2])))
-    return [{"number": number, "title": textgen.title(g.rng),
-             "repository": {"nameWithOwner": plan.key if g.rng.random() < 0.95
-                            else g.rng.choice(plan.other_repos)}}
-            for number in numbers]
 
 
 # --- files ------------------------------------------------------------------------------------
 
 
 def save_dataset(dataset: dict, path: str | Path) -> None:
-    """Write ``dataset`` as UTF-8 JSON."""
-    Path(path).write_text(json.dumps(dataset, ensure_ascii=False, indent=1), encoding="utf-8")
+    """Write ``dataset`` as UTF-8 JSON (lone surrogates as ``\\udXXX`` escapes)."""
+    Path(path).write_text(dumps(dataset, indent=1), encoding="utf-8")
 
 
 def load_dataset(path: str | Path) -> dict:

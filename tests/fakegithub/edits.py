@@ -1,41 +1,29 @@
 """Change a dataset the way GitHub would while a client is paging through it.
 
-Every helper bumps the PR's ``updatedAt`` (never backwards), so with ``UPDATED_AT DESC``
-ordering the PR jumps to the front, exactly like on api.github.com. Use them through
-``FakeGitHub.mutate`` / ``FakeGitHub.on_request`` when the dataset is being served.
+Every helper here bumps the PR's ``updatedAt`` (never backwards), so with ``UPDATED_AT DESC``
+ordering the PR jumps to the front, exactly like on api.github.com. (CI results do *not* move
+``updatedAt``: see ``ci_edits``.) Use them through ``FakeGitHub.mutate`` /
+``FakeGitHub.on_request`` / ``FakeGitHub.during_request`` when the dataset is being served.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from .editbase import (
+    bump,
+    commit_copies,
+    default_user,
+    find_pr,
+    max_id,
+    repo_data,
+)
 from .ids import git_oid, node_id
-from .people import user
 from .textgen import split_message
-from .timeutil import git_timestamp, iso, parse_iso, utc
+from .timeutil import git_timestamp, iso
 
-
-def _repo(dataset: dict, repo: str) -> dict:
-    try:
-        return dataset["repos"][repo]
-    except KeyError:
-        raise KeyError(f"no repository {repo!r} in dataset") from None
-
-
-def find_pr(dataset: dict, repo: str, number: int) -> dict:
-    """The PR ``number`` of ``repo``; ``KeyError`` if absent."""
-    for pr in _repo(dataset, repo)["pullRequests"]:
-        if pr["number"] == number:
-            return pr
-    raise KeyError(f"no pull request #{number} in {repo}")
-
-
-def _bump(pr: dict, now: datetime) -> str:
-    """Set ``updatedAt`` to ``now`` (at least one second after the previous value)."""
-    moment = max(utc(now), parse_iso(pr["updatedAt"]) + timedelta(seconds=1))
-    pr["updatedAt"] = iso(moment)
-    return pr["updatedAt"]
+__all__ = ["add_commit", "add_pr", "add_review", "delete_pr", "find_pr", "rename_repo",
+           "touch_pr"]
 
 
 def touch_pr(dataset: dict, repo: str, number: int, now: datetime, **changes: object) -> dict:
@@ -45,7 +33,7 @@ def touch_pr(dataset: dict, repo: str, number: int, now: datetime, **changes: ob
     """
     pr = find_pr(dataset, repo, number)
     pr.update(changes)
-    stamp = _bump(pr, now)
+    stamp = bump(pr, now)
     if "state" in changes:
         _apply_state(pr, changes, stamp)
     return pr
@@ -61,91 +49,82 @@ def _apply_state(pr: dict, changes: dict, stamp: str) -> None:
         pr["isDraft"] = False
 
 
-def _all_prs(dataset: dict) -> Iterator[dict]:
-    for repo in dataset["repos"].values():
-        yield from repo["pullRequests"]
-
-
-def _max_id(dataset: dict, kind: str) -> int:
-    values = [0]
-    for pr in _all_prs(dataset):
-        if kind == "pr":
-            values.append(int(pr["fullDatabaseId"]))
-        elif kind == "review":
-            values += [r["databaseId"] for r in pr.get("reviews") or ()]
-        else:
-            for item in pr["commits"]:
-                for suite in item["commit"].get("checkSuites", []):
-                    values += [suite["databaseId"]] if kind == "suite" else \
-                        [run["databaseId"] for run in suite["checkRuns"]]
-    return max(values)
-
-
-def _default_user(dataset: dict) -> dict:
-    for pr in _all_prs(dataset):
-        author = pr.get("author")
-        if author and author.get("__typename") == "User":
-            return author
-    return user("octocat", 583231, "The Octocat")
-
-
 def add_review(dataset: dict, repo: str, number: int, now: datetime, *, state: str = "APPROVED",
                author: dict | None = None, body: str = "") -> dict:
     """Append a review (fresh ids) to PR ``number`` and bump its ``updatedAt``."""
     pr = find_pr(dataset, repo, number)
-    database_id = _max_id(dataset, "review") + 1
+    database_id = max_id(dataset, "review") + 1
     review = {
-        "id": node_id("PullRequestReview", dataset["repos"][repo]["databaseId"], database_id),
+        "id": node_id("PullRequestReview", repo_data(dataset, repo)["databaseId"], database_id),
         "databaseId": database_id, "fullDatabaseId": str(database_id), "state": state,
         "body": body, "submittedAt": None if state == "PENDING" else iso(now),
-        "author": author if author is not None else _default_user(dataset),
+        "author": author if author is not None else default_user(dataset),
     }
     if pr.get("reviews") is None:
         pr["reviews"] = []
     pr["reviews"].append(review)
-    _bump(pr, now)
+    bump(pr, now)
     return review
 
 
-def _commit_item(repo_db: int, pr: dict, now: datetime, message: str, author: dict) -> dict:
+def new_commit(repo_db: int, pr: dict, now: datetime, message: str, author: dict) -> dict:
+    """A fresh commit dict (no CI yet) authored by ``author`` at ``now``."""
     oid = git_oid(repo_db, pr["number"], iso(now), len(pr["commits"]), message)
     headline, body = split_message(message)
-    commit = {
+    return {
         "id": node_id("Commit", repo_db, oid), "oid": oid, "message": message,
         "messageHeadline": headline, "messageBody": body, "committedDate": iso(now),
         "authoredDate": iso(now), "additions": 1, "deletions": 0,
         "author": {"name": author.get("name") or author["login"],
                    "email": f"{author['login']}@users.noreply.github.com",
                    "date": git_timestamp(now, 0), "user": author},
-        "checkSuites": [],
+        "checkSuites": [], "status": None,
     }
+
+
+def commit_item(repo_db: int, pr: dict, commit: dict) -> dict:
+    """The ``PullRequestCommit`` listing ``commit`` in ``pr`` (its id differs per PR)."""
     pr_db = int(pr["fullDatabaseId"])
-    return {"id": node_id("PullRequestCommit", repo_db, pr_db, oid), "commit": commit}
+    return {"id": node_id("PullRequestCommit", repo_db, pr_db, commit["oid"]), "commit": commit}
 
 
 def add_commit(dataset: dict, repo: str, number: int, now: datetime, *,
                message: str = "Address review comments", check_runs: int = 1) -> dict:
-    """Push a commit to PR ``number``: new head (suites move to it), bumps ``updatedAt``."""
+    """Push a commit to PR ``number``'s branch; return its ``PullRequestCommit`` item.
+
+    Every PR of the repository whose head is the same commit (the same branch opened against
+    several bases) gets the commit too. Each such PR's ``headRefOid`` and ``updatedAt`` move;
+    check suites of the old commits are dropped (they move to the new head, which gets one
+    in-progress suite with ``check_runs`` runs), except on commits that are still the head
+    of another PR.
+    """
     pr = find_pr(dataset, repo, number)
-    repo_db = dataset["repos"][repo]["databaseId"]
-    item = _commit_item(repo_db, pr, now, message, _default_user(dataset))
-    for old in pr["commits"]:
-        old["commit"]["checkSuites"] = []
+    data = repo_data(dataset, repo)
+    movers = [p for p in data["pullRequests"] if p["headRefOid"] == pr["headRefOid"]]
+    staying = {p["headRefOid"] for p in data["pullRequests"] if p not in movers}
+    commit = new_commit(data["databaseId"], pr, now, message, default_user(dataset))
     if check_runs:
-        item["commit"]["checkSuites"] = [_suite(dataset, repo_db, now, check_runs)]
-    pr["commits"].append(item)
-    pr["headRefOid"] = item["commit"]["oid"]
-    _bump(pr, now)
-    return item
+        commit["checkSuites"] = [new_suite(dataset, data["databaseId"], now, check_runs)]
+    for old in {item["commit"]["oid"] for item in pr["commits"]} - staying:
+        for copy in commit_copies(dataset, repo, old):
+            copy["checkSuites"] = []
+    items = {id(p): commit_item(data["databaseId"], p, commit) for p in movers}
+    for mover in movers:
+        mover["commits"].append(items[id(mover)])
+        mover["headRefOid"] = commit["oid"]
+        bump(mover, now)
+    return items[id(pr)]
 
 
-def _suite(dataset: dict, repo_db: int, now: datetime, runs: int) -> dict:
-    suite_db = _max_id(dataset, "suite") + 1
-    first_run = _max_id(dataset, "run") + 1
+def new_suite(dataset: dict, repo_db: int, now: datetime, runs: int,
+              app: dict | None = None) -> dict:
+    """An in-progress check suite with ``runs`` in-progress runs and fresh ids."""
+    suite_db = max_id(dataset, "suite") + 1
+    first_run = max_id(dataset, "run") + 1
     return {
         "id": node_id("CheckSuite", repo_db, suite_db), "databaseId": suite_db,
         "status": "IN_PROGRESS", "conclusion": None,
-        "app": {"name": "GitHub Actions", "slug": "github-actions"},
+        "app": dict(app or {"name": "GitHub Actions", "slug": "github-actions"}),
         "checkRuns": [{
             "id": node_id("CheckRun", repo_db, first_run + i), "databaseId": first_run + i,
             "name": f"build-{i}", "status": "IN_PROGRESS", "conclusion": None,
@@ -156,10 +135,10 @@ def _suite(dataset: dict, repo_db: int, now: datetime, runs: int) -> dict:
 
 def add_pr(dataset: dict, repo: str, now: datetime, **fields: object) -> dict:
     """Open a new PR with the next number (one commit, one file); ``fields`` override."""
-    data = _repo(dataset, repo)
+    data = repo_data(dataset, repo)
     number = max((pr["number"] for pr in data["pullRequests"]), default=0) + 1
-    pr_db = _max_id(dataset, "pr") + 1
-    author = _default_user(dataset)
+    pr_db = max_id(dataset, "pr") + 1
+    author = default_user(dataset)
     stamp = iso(now)
     pr = {
         "number": number, "id": node_id("PullRequest", data["databaseId"], pr_db),
@@ -172,9 +151,37 @@ def add_pr(dataset: dict, repo: str, now: datetime, **fields: object) -> dict:
         "files": [{"path": "README.md", "additions": 1, "deletions": 0,
                    "changeType": "MODIFIED"}],
     }
-    item = _commit_item(data["databaseId"], pr, now, f"Start change {number}", author)
-    pr["commits"].append(item)
-    pr["headRefOid"] = item["commit"]["oid"]
+    commit = new_commit(data["databaseId"], pr, now, f"Start change {number}", author)
+    pr["commits"].append(commit_item(data["databaseId"], pr, commit))
+    pr["headRefOid"] = commit["oid"]
     pr.update(fields)
     data["pullRequests"].append(pr)
     return pr
+
+
+def delete_pr(dataset: dict, repo: str, number: int) -> dict:
+    """Remove PR ``number`` (GitHub deletes spam/abuse PRs); return it. Its node ids, and the
+    ids of commits only it listed, resolve to NOT_FOUND afterwards."""
+    pr = find_pr(dataset, repo, number)
+    repo_data(dataset, repo)["pullRequests"].remove(pr)
+    return pr
+
+
+def rename_repo(dataset: dict, old: str, new: str) -> dict:
+    """Rename (or transfer) repository ``old`` to ``new`` like GitHub: ids stay, the old name
+    keeps resolving (``followRenames``), ``nameWithOwner`` answers the new name. Return it."""
+    data = dataset["repos"].pop(old) if old in dataset["repos"] else repo_data(dataset, old)
+    dataset["repos"][new] = data
+    renames = dataset.setdefault("renames", {})
+    for former, target in list(renames.items()):
+        if target.lower() == old.lower():
+            renames[former] = new
+    if old.lower() != new.lower():
+        renames[old] = new
+    renames.pop(new, None)
+    for pr in (p for r in dataset["repos"].values() for p in r["pullRequests"]):
+        for issue in pr.get("closingIssuesReferences") or ():
+            repository = issue.get("repository") or {}
+            if (repository.get("nameWithOwner") or "").lower() == old.lower():
+                repository["nameWithOwner"] = new
+    return data

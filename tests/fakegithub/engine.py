@@ -1,87 +1,47 @@
 """The request pipeline of the fake GitHub GraphQL endpoint, independent of HTTP plumbing.
 
-Order of checks for ``POST /graphql``: route, credentials, JSON body, fault ``drop``, fault
-``slow``, secondary limits, fault ``rate_limited``, query checks (parse, validation, variables,
-pagination and node limits), primary budget, charging, timeout faults, execution, response
-faults.
+Order for ``POST /graphql``: scheduled ``on_request`` edits, route, credentials, JSON body,
+fault pick, fault ``drop``, fault ``slow``, secondary limits, fault ``rate_limited``, query
+checks (parse, validation against the schema variant, variables, pagination and node limits),
+primary budget, charging, replacing faults (timeouts, ``huge_body``, ``hostile_error``),
+execution, simulated-time timeout, response faults; then ``during_request`` edits, queued
+``tamper_next`` rewriters, ``slow_drip``, added ``latency`` (a sleep outside every lock).
+
+Only dataset access (execution, edits) holds the engine lock: sleeps, slow bodies and
+rate-limit bookkeeping never block other clients.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
 import traceback
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 
 from . import errors
+from .accounts import Accounts
 from .executor import execute_document
-from .faults import RESPONSE_KINDS, SECONDARY_KINDS, TIMEOUT_KINDS, FaultPlan
-from .ids import node_id, short_hash
+from .faults import REPLACING_KINDS, RESPONSE_KINDS, SECONDARY_KINDS, FaultPlan
+from .hooks import RequestHooks
 from .ratelimit import Budget, PointsPerMinute, RateLimiter
+from .registry import DEFAULT_MAX_FILES, RequestContext
 from .request import Prepared, prepare
-from .resolvers import RequestContext
+from .respond import Exchange, Responder, label
+from .responses import HttpRequest, HttpResponse, json_response, request_id
+from .schema import execution_schema, freeze_extras
 from .stats import Stats
 from .store import Store
-from .tamper import corrupt_enum
+from .timing import GITHUB_RESPONSE_TIME, ResponseTime
+from .variants import DEFAULT_VARIANT, removed_fields
 
 GRAPHQL_PATHS = frozenset({"/graphql", "/api/graphql"})
-JSON_TYPE = "application/json; charset=utf-8"
-HTML_TYPE = "text/html; charset=utf-8"
-
-
-@dataclass
-class HttpRequest:
-    """What the HTTP layer hands to the engine."""
-
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    body: bytes
-
-
-@dataclass
-class HttpResponse:
-    """What the engine answers; ``body=None`` means: drop the connection."""
-
-    status: int
-    body: bytes | None
-    headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = JSON_TYPE
-
-
-@dataclass
-class Exchange:
-    """Bookkeeping for one request while it is served."""
-
-    number: int
-    request_id: str
-    token_key: str | None = None
-    prepared: Prepared | None = None
-    budget: Budget | None = None
-    fault: str | None = None
-    charged: int = 0
-    viewer_login: str = ""
-    error_types: list[str] = field(default_factory=list)
-
-
-def json_response(status: int, body: object, headers: dict | None = None) -> HttpResponse:
-    """Compact UTF-8 JSON response."""
-    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return HttpResponse(status, payload, dict(headers or {}))
-
-
-def request_id(number: int) -> str:
-    """A GitHub-looking ``x-github-request-id`` such as ``F83B:06A8:1A61920:508391A:62B0DDA7``."""
-    digest = hashlib.sha1(str(number).encode()).hexdigest().upper()
-    return ":".join([digest[0:4], digest[4:8], digest[8:15], digest[15:22], digest[22:30]])
+__all__ = ["Engine", "Exchange", "HttpRequest", "HttpResponse", "json_response", "request_id"]
 
 
 class Engine:
-    """All server state and behaviour; thread-safe."""
+    """All server state and behaviour; thread-safe. See ``FakeGitHub`` for the options."""
 
     def __init__(
         self,
@@ -96,23 +56,36 @@ class Engine:
         max_concurrent: int = 100,
         max_records: int = 10_000,
         sleep: Callable[[float], object] = time.sleep,
+        token_permissions: Mapping[str, Mapping[str, bool]] | None = None,
+        max_files: int = DEFAULT_MAX_FILES,
+        extra_enum_values: Mapping[str, list[str]] | None = None,
+        schema_variant: str = DEFAULT_VARIANT,
+        response_time: ResponseTime | None = GITHUB_RESPONSE_TIME,
+        latency: float = 0.0,
     ):
+        removed_fields(schema_variant)  # fail early on an unknown variant
         self.lock = threading.RLock()
         self.store = Store(dataset)
-        self.tokens = _token_table(tokens)
+        self.accounts = Accounts(tokens, token_permissions)
         self.limiter = RateLimiter(rate_limit, window_seconds, clock)
         self.per_minute = PointsPerMinute(secondary_points_per_minute, clock)
-        self.faults = faults
-        self.max_concurrent = max_concurrent
-        self.max_records = max_records
+        self.faults, self.clock, self.hooks = faults, clock, RequestHooks()
+        self.max_concurrent, self.max_records = max_concurrent, max_records
+        self.max_files = max_files
+        self.variant, self.response_time, self.latency = schema_variant, response_time, latency
+        self.schema = execution_schema(schema_variant, freeze_extras(extra_enum_values))
         self.stats = Stats(records=deque(maxlen=max_records))
         self.after_request: Callable[[dict], None] | None = None
         self.after_request_records = 200
+        self.respond = Responder(self.limiter, self.faults)
         self._sleep = sleep
-        self._hooks: dict[int, list[Callable[[dict], object]]] = {}
-        self._user_ids: dict[str, int] = {}
         self._counter = 0
-        self._active = 0
+        self._active: Counter = Counter()
+
+    @property
+    def tokens(self) -> dict[str, str] | None:
+        """Valid tokens (``None``: any) mapped to viewer logins."""
+        return self.accounts.tokens
 
     # --- public helpers used by FakeGitHub ----------------------------------------------------
 
@@ -126,8 +99,11 @@ class Engine:
 
     def on_request(self, n: int, fn: Callable[[dict], object]) -> None:
         """Run ``fn(dataset)`` just before serving request number ``n`` (1-based)."""
-        with self.lock:
-            self._hooks.setdefault(n, []).append(fn)
+        self.hooks.before(n, fn)
+
+    def during_request(self, n: int, fn: Callable[[dict], object]) -> None:
+        """Run ``fn(dataset)`` once request ``n``'s response is computed, before it is sent."""
+        self.hooks.during(n, fn)
 
     def reset_stats(self) -> None:
         """Forget counters and records; request numbering restarts at 1."""
@@ -141,15 +117,18 @@ class Engine:
         """Serve one HTTP request."""
         with self.lock:
             self._counter += 1
-            self._active += 1
             exchange = Exchange(self._counter, request_id(self._counter))
-            for fn in self._hooks.pop(exchange.number, []):
-                self.mutate(fn)
+        for fn in self.hooks.take_before(exchange.number):
+            self.mutate(fn)
         try:
             response = self._guarded(request, exchange)
+            for fn in self.hooks.take_during(exchange.number):
+                self.mutate(fn)
+            response = self.respond.finish(response, exchange.fault)
+            if self.latency:
+                self._sleep(self.latency)
         finally:
-            with self.lock:
-                self._active -= 1
+            self._release(exchange)
         self._record(request, exchange, response)
         return response
 
@@ -168,16 +147,26 @@ class Engine:
         denied = self._authenticate(request, exchange)
         if denied is not None:
             return denied
-        try:
-            payload = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            payload = None
+        payload = _json_body(request.body)
         if not isinstance(payload, dict):
-            return self._json(exchange, 400, errors.problems_parsing_json())
-        exchange.prepared = prepare(payload)
-        exchange.budget = self.limiter.budget(exchange.token_key)
+            return self.respond.json(exchange, 400, errors.problems_parsing_json())
+        exchange.prepared = prepare(payload, self.variant)
+        exchange.budget = self.limiter.budget(exchange.budget_key)
         exchange.fault = self.faults.pick(exchange.prepared.pull_request_page_sizes)
+        self._acquire(exchange)
         return self._after_fault_pick(exchange)
+
+    def _acquire(self, exchange: Exchange) -> None:
+        """Count the request as in flight for its user until ``_release``."""
+        with self.lock:
+            self._active[exchange.budget_key] += 1
+            exchange.active = True
+
+    def _release(self, exchange: Exchange) -> None:
+        if exchange.active:
+            with self.lock:
+                self._active[exchange.budget_key] -= 1
+                exchange.active = False
 
     def _after_fault_pick(self, exchange: Exchange) -> HttpResponse:
         fault = exchange.fault
@@ -192,28 +181,30 @@ class Engine:
             return self._primary_limited(exchange, quirk=True)
         prepared = exchange.prepared
         if not prepared.ok:
-            if fault in TIMEOUT_KINDS:
-                return self._timeout(exchange, fault)
-            exchange.error_types += [_label(e) for e in prepared.error_body["errors"]]
-            return self._json(exchange, 200, prepared.error_body)
+            if fault in REPLACING_KINDS:
+                return self.respond.replaced(exchange, fault)
+            exchange.error_types += [label(e) for e in prepared.error_body["errors"]]
+            return self.respond.json(exchange, 200, prepared.error_body)
         return self._run(exchange)
 
     def _run(self, exchange: Exchange) -> HttpResponse:
         cost = exchange.prepared.cost
         with self.lock:  # check and spend atomically
-            exchange.budget = self.limiter.budget(exchange.token_key)
+            exchange.budget = self.limiter.budget(exchange.budget_key)
             if cost.cost > exchange.budget.remaining:
                 return self._primary_limited(exchange, quirk=self.faults.quirk_remaining)
-            exchange.budget = self.limiter.charge(exchange.token_key, cost.cost)
+            exchange.budget = self.limiter.charge(exchange.budget_key, cost.cost)
             exchange.charged = cost.cost
-            self.per_minute.record(exchange.token_key, cost.cost)
-        if exchange.fault in TIMEOUT_KINDS:
-            return self._timeout(exchange, exchange.fault)
+            self.per_minute.record(exchange.budget_key, cost.cost)
+        if exchange.fault in REPLACING_KINDS:
+            return self.respond.replaced(exchange, exchange.fault)
         body = self._execute(exchange)
-        exchange.error_types += [_label(e) for e in body.get("errors", [])]
+        exchange.error_types += [label(e) for e in body.get("errors", [])]
+        if self._too_slow(exchange, body):
+            return self.respond.json(exchange, 502, errors.timeout_502(exchange.request_id))
         if exchange.fault in RESPONSE_KINDS:
-            return self._tampered(exchange, body)
-        return self._json(exchange, 200, body)
+            return self.respond.tampered(exchange, body)
+        return self.respond.json(exchange, 200, body)
 
     # --- steps --------------------------------------------------------------------------------
 
@@ -221,90 +212,53 @@ class Engine:
         header = (request.headers.get("Authorization") or "").strip()
         scheme, _, token = header.partition(" ")
         token = token.strip()
-        anonymous = Budget(60, 1, int(self.limiter.clock()) + 3600).headers()
+        anonymous = Budget(60, 1, int(self.clock()) + 3600).headers()
         if not header:
             return json_response(401, errors.requires_authentication(), anonymous)
-        valid_scheme = scheme.lower() in ("bearer", "token")
-        if not valid_scheme or not token or (self.tokens is not None and token not in self.tokens):
+        if scheme.lower() not in ("bearer", "token") or not self.accounts.valid(token):
             return json_response(401, errors.bad_credentials(), anonymous)
-        exchange.token_key = short_hash(token)
-        with self.lock:
-            self._user_ids.setdefault(exchange.token_key, len(self._user_ids) + 1)
-        exchange.viewer_login = (self.tokens or {}).get(token, "")
+        exchange.identity = self.accounts.identify(token)
         return None
 
     def _secondary_check(self, exchange: Exchange) -> HttpResponse | None:
         kind = exchange.fault if exchange.fault in SECONDARY_KINDS else None
-        prepared = exchange.prepared
-        if kind is None and self._active > self.max_concurrent:
+        prepared, key = exchange.prepared, exchange.budget_key
+        if kind is None and self._active[key] > self.max_concurrent:
             kind = exchange.fault = "secondary_concurrency"
         points = prepared.cost.cost if prepared.ok else 0
-        if kind is None and points and self.per_minute.would_exceed(exchange.token_key, points):
+        if kind is None and points and self.per_minute.would_exceed(key, points):
             kind = exchange.fault = "secondary_points"
-        if kind is None:
-            return None
-        headers = {} if self.faults.retry_after is None else {
-            "retry-after": str(self.faults.retry_after)}
-        if kind == "secondary_200":
-            message = errors.secondary_message(exchange.request_id)
-            return self._json(exchange, 200, errors.graphql_errors(message), headers)
-        return self._json(exchange, 403, errors.secondary_limited(exchange.request_id), headers)
+        return None if kind is None else self.respond.secondary(exchange, kind)
 
     def _primary_limited(self, exchange: Exchange, *, quirk: bool) -> HttpResponse:
-        style = self.faults.next_rate_limit_style()
-        user_id = self._user_ids.get(exchange.token_key, 1)
-        body = errors.rate_limited(style, user_id)
+        body = errors.rate_limited(self.faults.next_rate_limit_style(),
+                                   self.accounts.user_id(exchange.budget_key))
         exchange.error_types.append(body["errors"][0]["type"])
-        remaining = None if quirk else 0
-        return self._json(exchange, 200, body, remaining=remaining)
-
-    def _timeout(self, exchange: Exchange, kind: str) -> HttpResponse:
-        if kind == "502_html":
-            return HttpResponse(502, errors.PROXY_502_HTML.encode(), {}, HTML_TYPE)
-        if kind == "504":
-            return self._json(exchange, 504, errors.timeout_504())
-        return self._json(exchange, 502, errors.timeout_502(exchange.request_id))
+        return self.respond.json(exchange, 200, body, remaining=None if quirk else 0)
 
     def _execute(self, exchange: Exchange) -> dict:
         prepared, budget = exchange.prepared, exchange.budget
         rate = {"cost": prepared.cost.cost, "limit": budget.limit,
                 "nodeCount": prepared.cost.node_count, "remaining": budget.remaining,
                 "resetAt": budget.reset_at, "used": budget.used}
+        identity = exchange.identity
         with self.lock:
-            ctx = RequestContext(self.store, rate, self._viewer(exchange))
+            ctx = RequestContext(self.store, rate, identity.viewer(), identity.permissions,
+                                 self.max_files, self.faults.resource_limit_rules())
             return execute_document(prepared.document, ctx, prepared.variables,
-                                    prepared.operation_name)
+                                    prepared.operation_name, schema=self.schema)
 
-    def _viewer(self, exchange: Exchange) -> dict:
-        user_id = self._user_ids.get(exchange.token_key, 1)
-        login = exchange.viewer_login or f"fake-user-{user_id}"
-        return {"__typename": "User", "id": node_id("User", user_id), "databaseId": user_id,
-                "login": login, "name": login, "url": f"https://github.com/{login}",
-                "avatarUrl": f"https://avatars.githubusercontent.com/u/{user_id}?v=4"}
+    def _too_slow(self, exchange: Exchange, body: dict) -> bool:
+        if self.response_time is None:
+            return False
+        skip = exchange.prepared.introspection_keys
+        exchange.simulated_ms = self.response_time.simulated_ms(body.get("data"), skip)
+        exchange.timed_out = self.response_time.times_out(exchange.simulated_ms)
+        if exchange.timed_out:
+            exchange.error_types.append("TIMEOUT")
+        return exchange.timed_out
 
-    def _tampered(self, exchange: Exchange, body: dict) -> HttpResponse:
-        if exchange.fault == "non_json":
-            return HttpResponse(200, errors.MAINTENANCE_HTML.encode(), self._headers(exchange),
-                                HTML_TYPE)
-        if exchange.fault == "data_null":
-            return self._json(exchange, 200, {"data": None})
-        corrupt_enum(body.get("data"), self.faults.choose, self.faults.corrupt_value)
-        return self._json(exchange, 200, body)
-
-    # --- responses and records ----------------------------------------------------------------
-
-    def _headers(self, exchange: Exchange, remaining: int | None = None) -> dict[str, str]:
-        headers = {"x-github-request-id": exchange.request_id}
-        if exchange.budget is not None:
-            headers.update(exchange.budget.headers(remaining))
-        return headers
-
-    def _json(self, exchange: Exchange, status: int, body: object,
-              extra: dict | None = None, remaining: int | None = None) -> HttpResponse:
-        if exchange.budget is None and exchange.token_key:
-            exchange.budget = self.limiter.budget(exchange.token_key)
-        headers = self._headers(exchange, remaining) | (extra or {})
-        return json_response(status, body, headers)
+    # --- records ------------------------------------------------------------------------------
 
     def _record(self, request: HttpRequest, exchange: Exchange, response: HttpResponse) -> None:
         prepared = exchange.prepared or Prepared()
@@ -314,7 +268,8 @@ class Engine:
             "query": prepared.query, "variables": prepared.variables,
             "operation_name": prepared.operation_name, "status": response.status,
             "fault": exchange.fault, "cost": exchange.charged,
-            "errors": list(exchange.error_types),
+            "errors": list(exchange.error_types), "simulated_ms": exchange.simulated_ms,
+            "timed_out": exchange.timed_out,
             "request_id": exchange.request_id, "path": request.path,
         }
         with self.lock:
@@ -325,14 +280,8 @@ class Engine:
             callback(summary)
 
 
-def _label(error: dict) -> str:
-    """How an error is listed in request records: its type, else its message."""
-    return error.get("type") or error.get("message", "")[:160]
-
-
-def _token_table(tokens: Iterable[str] | Mapping[str, str] | None) -> dict[str, str] | None:
-    if tokens is None:
+def _json_body(raw: bytes) -> object:
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
         return None
-    if isinstance(tokens, Mapping):
-        return dict(tokens)
-    return {token: "" for token in tokens}

@@ -12,10 +12,11 @@ SECONDARY_DOCS_URL = (
 class GitHubError(Exception):
     """An error raised while resolving a field, reported with GitHub's top-level ``type``."""
 
-    def __init__(self, message: str, error_type: str | None = None):
+    def __init__(self, message: str, error_type: str | None = None, *, locations: bool = True):
         super().__init__(message)
         self.message = message
         self.error_type = error_type
+        self.locations = locations
 
 
 def bad_credentials() -> dict:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, execute
 
+from . import resolvers  # noqa: F401  (importing it registers every resolver)
 from .errors import GitHubError
-from .resolvers import RequestContext, resolve_field, resolve_type
-from .schema import subset_schema
+from .registry import RequestContext, resolve_field, resolve_type
+from .schema import execution_schema
 
 
 def execute_document(
@@ -16,9 +17,12 @@ def execute_document(
     operation_name: str | None = None,
     schema: GraphQLSchema | None = None,
 ) -> dict:
-    """Run ``document`` and return the response body ``{"data": ..., "errors": [...]}``."""
+    """Run ``document`` and return the response body ``{"data": ..., "errors": [...]}``.
+
+    ``schema`` defaults to the reference schema GitHub executes with (``execution_schema()``).
+    """
     result = execute(
-        schema or subset_schema(),
+        schema or execution_schema(),
         document,
         context_value=ctx,
         variable_values=variables,
@@ -40,7 +44,7 @@ def format_error(error: GraphQLError) -> dict:
         formatted["type"] = original.error_type
     if error.path is not None:
         formatted["path"] = list(error.path)
-    if error.locations:
+    if error.locations and getattr(original, "locations", True):
         formatted["locations"] = [{"line": loc.line, "column": loc.column}
                                   for loc in error.locations]
     formatted["message"] = _message(error)

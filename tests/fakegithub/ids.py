@@ -29,6 +29,9 @@ PREFIXES = {
     "Mannequin": "MQ",
     "Organization": "O",
     "App": "A",
+    "Status": "STA",
+    "StatusContext": "SC",
+    "StatusCheckRollup": "SCR",
 }
 
 
@@ -40,20 +43,25 @@ def node_id(typename: str, *parts: int | str) -> str:
 
 def stable_int(*parts: object, bits: int = 30) -> int:
     """A deterministic positive integer derived from ``parts`` (for ids the dataset omits)."""
-    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
+    digest = hashlib.sha256(_bytes("\x1f".join(map(str, parts)))).digest()
     return int.from_bytes(digest[:8], "big") % (1 << bits) + 1
 
 
 def git_oid(*parts: object) -> str:
     """A deterministic 40-hex git object id derived from ``parts``."""
-    return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()
+    return hashlib.sha1(_bytes("\x1f".join(map(str, parts)))).hexdigest()
 
 
 def short_hash(text: str, length: int = 12) -> str:
     """Short sha256 prefix of ``text``: how tokens are recorded in stats (never in clear)."""
-    return hashlib.sha256(text.encode()).hexdigest()[:length]
+    return hashlib.sha256(_bytes(text)).hexdigest()[:length]
 
 
 def crc(text: str) -> int:
     """CRC32 of ``text``, a cheap stable integer for derived ids."""
-    return zlib.crc32(text.encode())
+    return zlib.crc32(_bytes(text))
+
+
+def _bytes(text: str) -> bytes:
+    """UTF-8 bytes of ``text``; lone surrogates (hostile data) are kept, not refused."""
+    return text.encode("utf-8", "surrogatepass")

@@ -61,3 +61,13 @@ def actor_obj(actor: dict | None, repo: RepoRef | None = None) -> Obj | None:
 def pr_obj(repo: RepoRef, pr: dict) -> Obj:
     """Wrap a pull request dict."""
     return Obj("PullRequest", pr, repo, pr)
+
+
+def repo_obj(repo: RepoRef) -> Obj:
+    """Wrap a repository."""
+    return Obj("Repository", repo.data, repo)
+
+
+def pr_url(repo: RepoRef, pr: dict) -> str:
+    """Web URL of a pull request."""
+    return f"{repo.url}/pull/{pr['number']}"

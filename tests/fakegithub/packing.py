@@ -42,7 +42,7 @@ def _pack_int(value: int) -> bytes:
 
 
 def _pack_str(value: str) -> bytes:
-    raw = value.encode("utf-8")
+    raw = value.encode("utf-8", "surrogatepass")
     size = len(raw)
     if size < 32:
         return bytes([0xA0 | size]) + raw

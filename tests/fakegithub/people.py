@@ -69,7 +69,11 @@ def _login_for(name: str, taken: set[str]) -> str:
 
 @dataclass
 class People:
-    """A seeded pool of users shared by every repository of a dataset."""
+    """A seeded pool of users shared by every repository of a dataset.
+
+    The pool is fixed by ``rng`` at construction; the pickers take the caller's RNG so that
+    each pull request can be generated from its own seed.
+    """
 
     rng: random.Random
     size: int = 30
@@ -85,34 +89,34 @@ class People:
             self.users.append(user(_login_for(name, taken), database_id, shown))
         self.mannequins = [mannequin(f"mona-imported-{i}", 140_000_000 + i) for i in range(3)]
 
-    def prolific(self) -> dict:
+    def prolific(self, rng: random.Random) -> dict:
         """A user, skewed towards a handful of frequent contributors."""
-        index = min(int(self.rng.expovariate(1 / 6)), len(self.users) - 1)
+        index = min(int(rng.expovariate(1 / 6)), len(self.users) - 1)
         return self.users[index]
 
-    def any_user(self, exclude: dict | None = None) -> dict:
+    def any_user(self, rng: random.Random, exclude: dict | None = None) -> dict:
         """A uniformly chosen user different from ``exclude``."""
         choices = [u for u in self.users if u is not exclude] or self.users
-        return self.rng.choice(choices)
+        return rng.choice(choices)
 
-    def pr_author(self) -> dict | None:
+    def pr_author(self, rng: random.Random, nulls: bool = True) -> dict | None:
         """PR author: mostly users, some bots, deleted accounts (``None``) and mannequins."""
-        roll = self.rng.random()
+        roll = rng.random()
         if roll < 0.08:
             return bot("dependabot")
         if roll < 0.10:
             return bot("github-actions")
-        if roll < 0.15:
+        if roll < 0.15 and nulls:
             return None
         if roll < 0.16:
-            return self.rng.choice(self.mannequins)
-        return self.prolific()
+            return rng.choice(self.mannequins)
+        return self.prolific(rng)
 
-    def reviewer(self, author: dict | None) -> dict | None:
+    def reviewer(self, rng: random.Random, author: dict | None, nulls: bool = True) -> dict | None:
         """Review author: another user, sometimes deleted or a review bot."""
-        roll = self.rng.random()
-        if roll < 0.05:
+        roll = rng.random()
+        if roll < 0.05 and nulls:
             return None
         if roll < 0.08:
             return bot("copilot-pull-request-reviewer")
-        return self.any_user(exclude=author)
+        return self.any_user(rng, exclude=author)

@@ -2,7 +2,12 @@
 
 ``EVERYTHING`` selects every field of the supported subset at least once (a test checks this),
 so validating it against GitHub's real schema proves the subset matches GitHub.
+``PULL_REQUEST`` is every field of a pull request; ``complete(PULL_REQUEST)`` asks every
+connection for all its items (no page limit: only for ``serve_one``, which skips GitHub's
+pagination checks).
 """
+
+import re
 
 PAGE_INFO = "pageInfo { hasNextPage endCursor hasPreviousPage startCursor }"
 
@@ -30,10 +35,34 @@ CHECK_SUITES = f"""checkSuites(first: 3, filterBy: {{checkName: null}}) {{
   }}
 }}"""
 
+STATUS_CONTEXT = f"""id context state description targetUrl createdAt avatarUrl(size: 40)
+  commit {{ oid }} creator {{ {ACTOR} }}"""
+
+STATUS = f"""status {{
+  id state commit {{ oid }}
+  context(name: "ci/circleci: build") {{ id state }}
+  contexts {{ {STATUS_CONTEXT} }}
+}}"""
+
+ROLLUP = f"""statusCheckRollup {{
+  id state commit {{ oid }}
+  contexts(first: 10) {{
+    totalCount checkRunCount statusContextCount {PAGE_INFO}
+    edges {{ cursor node {{ __typename }} }}
+    nodes {{
+      __typename
+      ... on CheckRun {{ id databaseId name status conclusion startedAt completedAt detailsUrl }}
+      ... on StatusContext {{ id context state description targetUrl createdAt }}
+    }}
+  }}
+}}"""
+
 COMMIT = f"""id oid abbreviatedOid message messageHeadline messageBody committedDate authoredDate
   additions deletions url
   author {{ name email date user {{ {USER} }} }}
-  {CHECK_SUITES}"""
+  {CHECK_SUITES}
+  {STATUS}
+  {ROLLUP}"""
 
 PULL_REQUEST = f"""
   id number fullDatabaseId title body state isDraft createdAt updatedAt mergedAt closedAt
@@ -68,6 +97,7 @@ PULL_REQUEST = f"""
     totalCount {PAGE_INFO} edges {{ cursor node {{ path }} }}
     nodes {{ path additions deletions changeType }}
   }}
+  {ROLLUP}
 """
 
 EVERYTHING = f"""
@@ -104,3 +134,8 @@ query Page($owner: String!, $name: String!, $first: Int, $last: Int, $after: Str
   }
 }
 """
+
+
+def complete(selection: str, size: int = 1_000_000) -> str:
+    """``selection`` with every ``first:``/``last:`` page size replaced by ``first: size``."""
+    return re.sub(r"\b(first|last): \d+", f"first: {size}", selection)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from .ids import node_id
 from .objects import Obj, RepoRef, actor_obj, pr_obj
 
 
@@ -38,6 +39,11 @@ class Store:
     def repo_by_key(self, key: str) -> RepoRef | None:
         """Repository by ``owner/name`` (any case)."""
         return self.repos.get(key.lower())
+
+    def renamed(self, key: str) -> RepoRef | None:
+        """The repository formerly known as ``key`` (any case), if it was renamed."""
+        new = self.renames.get(key.lower())
+        return None if new is None else self.repos.get(new.lower())
 
     def cached(self, key: tuple, compute: Callable[[], object]) -> object:
         """``compute()``, memoised under ``key`` until the next ``rebuild``."""
@@ -80,13 +86,24 @@ def _commit_objects(repo: RepoRef, pr: dict, commit: dict) -> Iterator[Obj]:
     yield Obj("Commit", commit, repo, pr, commit)
     user = (commit.get("author") or {}).get("user")
     yield from _actors(repo, [user])
-    for suite in commit.get("checkSuites", []):
+    for suite in commit.get("checkSuites") or []:
         yield Obj("CheckSuite", suite, repo, pr, commit)
         for run in suite.get("checkRuns", []):
             yield Obj("CheckRun", run, repo, pr, commit)
+    status = commit.get("status")
+    if status is not None:
+        yield Obj("Status", {**status, "id": status_id(repo, commit)}, repo, pr, commit)
+        for context in status["contexts"]:
+            yield Obj("StatusContext", context, repo, pr, commit)
 
 
 def _actors(repo: RepoRef, actors: list[dict | None]) -> Iterator[Obj]:
     for actor in actors:
         if actor is not None and actor.get("id"):
             yield actor_obj(actor, repo)
+
+
+def status_id(repo: RepoRef, commit: dict) -> str:
+    """Node id of a commit's combined status (from the dataset, else derived from the oid)."""
+    return (commit.get("status") or {}).get("id") or node_id("Status", repo.database_id,
+                                                              commit["oid"])

@@ -25,3 +25,8 @@ def git_timestamp(moment: datetime, offset_minutes: int) -> str:
     """``2021-10-10T23:31:16-04:00``: a GitTimestamp in the committer's local offset."""
     zone = timezone(timedelta(minutes=offset_minutes))
     return utc(moment).astimezone(zone).isoformat()
+
+
+def iso_seconds(value: str) -> int:
+    """Epoch seconds of an ISO 8601 timestamp such as ``2026-01-02T03:04:05Z``."""
+    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
