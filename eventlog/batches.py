@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CorruptRecordError, EventLogError, UnsupportedVersionError
-from .record import Record, decode
+from .record import COMMIT_TYPE, Record, decode
 from .segment import Line
 
 _MARKER_BYTES = b'"type":"commit"'
@@ -82,11 +82,13 @@ class BatchScanner:
         self._end = start
 
     def __iter__(self) -> Iterator[Batch]:
+        line = None
         for line in self._lines:
-            self._end = line.end
             record = self._read(line)
-            if record is not None and (record.is_commit or self.compacted):
+            if record is not None and (record.type == COMMIT_TYPE or self.compacted):
                 yield self._close(line, record)
+        if line is not None:
+            self._end = line.end
         self._finish()
 
     def _fail(self, error: EventLogError) -> None:
@@ -95,15 +97,14 @@ class BatchScanner:
         self.problems.append(error)
 
     def _read(self, line: Line) -> Record | None:
-        """Decode and place one line; ``None`` when it is damaged or unreadable."""
+        """Decode and place one line (the hot path: one call per record); ``None`` when it is
+        damaged or unreadable."""
         try:
-            record = self._decode(line)
+            if not line.complete:
+                raise CorruptRecordError(self.path, line.offset, None, "torn line (no newline)")
+            record = decode(line.data, self.path, line.offset)
         except CorruptRecordError as e:
-            self._lose_continuity()
-            if self.sealed:
-                self._fail(e)
-            else:
-                self._suspects.append(e)
+            self._damaged(self._located(e))
             return None
         except UnsupportedVersionError as e:  # checksummed: a newer writer wrote it
             if self._suspects and _MARKER_BYTES in line.data:
@@ -111,20 +112,25 @@ class BatchScanner:
             self._lose_continuity()
             self._fail(e)
             return None
-        self._place(line, record)
+        if record.seq == self._expect and not self.compacted:
+            self._expect = self._floor = record.seq + 1
+        else:
+            self._place(line, record)
         self._pending.append(record)
         return record
 
-    def _decode(self, line: Line) -> Record:
-        """Decode ``line``; errors carry the seq the line must have where seqs are dense."""
-        expected = None if self.compacted else self._expect
-        if not line.complete:
-            raise CorruptRecordError(self.path, line.offset, expected, "torn line (no newline)")
-        try:
-            return decode(line.data, self.path, line.offset)
-        except CorruptRecordError as e:
-            seq = e.seq if expected is None else expected
-            raise CorruptRecordError(self.path, line.offset, seq, e.detail) from None
+    def _located(self, error: CorruptRecordError) -> CorruptRecordError:
+        """``error`` naming the seq its line must carry, where seqs are dense and known."""
+        if self.compacted or self._expect is None:
+            return error
+        return CorruptRecordError(self.path, error.byte_offset, self._expect, error.detail)
+
+    def _damaged(self, error: CorruptRecordError) -> None:
+        self._lose_continuity()
+        if self.sealed:
+            self._fail(error)  # everything in a sealed segment is committed
+        else:
+            self._suspects.append(error)
 
     def _lose_continuity(self) -> None:
         self._expect, self._checkable = None, False

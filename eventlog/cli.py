@@ -210,7 +210,7 @@ def compact(
             except EventLogError as e:
                 if repo is not None:
                     raise
-                failed += _end(1, f"error: {name}: {error_exit(e)[1]}")
+                failed += _end(1, f"error: {name}: {error_exit(e)[1]}")  # returns 1
             advance(name)
     if failed:
         raise typer.Exit(1)

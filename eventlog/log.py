@@ -1,10 +1,11 @@
 """Reading a log: committed records from any offset, in constant memory, and follow mode.
 
 ``EventLog`` is a read-only handle: it never takes the writer lock and never modifies a file, so
-any number of readers run beside the writer. Readers only ever see committed batches: in the
-active segment, records are held back until their commit marker has been read; sealed segments
-are committed by definition (and checked against the size the manifest recorded). Every line's
-checksum is verified; a damaged committed record raises ``CorruptRecordError``.
+any number of readers run beside the writer. Every segment is read through ``BatchScanner``, as
+recovery and ``verify`` read it: in the active segment records are held back until their commit
+marker has been read; sealed segments are committed by definition (and checked against the size
+the manifest recorded). Every line's checksum is verified; damaged committed data raises a
+``DamagedLogError``; nothing is ever read through a symbolic link.
 
 Offsets are seqs. Reading from a seq that compaction removed starts at the next surviving record;
 reading from past the end yields nothing (and, in follow mode, waits for it).

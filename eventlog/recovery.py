@@ -128,6 +128,8 @@ def recover(log_dir: Path, manifest: Manifest, *, durable: bool = True) -> Recov
     """Truncate the active segment to its last commit and remove files no manifest lists.
     The caller holds the writer lock."""
     check_sealed_segments(log_dir, manifest)
+    for name in leftover_files(log_dir, manifest):
+        lexists(log_dir / name)  # a planted link is refused before anything changes
     state = scan_tail(log_dir, manifest)
     if state.file_bytes > state.valid_bytes:
         _truncate(state.active_path, state.valid_bytes, durable)

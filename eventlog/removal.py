@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LogNotFoundError
-from .files import check_log_dir, fsync_dir, remove_file
+from .files import check_log_dir, fsync_dir, lexists, remove_file
 from .layout import repo_dir
 from .lock import LOCK_NAME, WriterLock
 from .manifest import MANIFEST_NAME
@@ -53,13 +53,17 @@ def discard(log_dir: Path) -> tuple[str, ...]:
 
 
 def _delete_log_files(log_dir: Path) -> tuple[str, ...]:
+    """Delete the manifest (the commit point), then segments and temp files; a planted link
+    among them is refused before anything is deleted."""
+    names = [name for name in sorted(os.listdir(log_dir))
+             if is_segment_file(name) or name.endswith(".tmp")]
+    for name in [MANIFEST_NAME, *names]:
+        lexists(log_dir / name)
     removed = []
-    if remove_file(log_dir / MANIFEST_NAME):  # the commit point: no log from here on
+    if remove_file(log_dir / MANIFEST_NAME):  # from here on, no log
         fsync_dir(log_dir)
         removed.append(MANIFEST_NAME)
-    for name in sorted(os.listdir(log_dir)):
-        if (is_segment_file(name) or name.endswith(".tmp")) and remove_file(log_dir / name):
-            removed.append(name)
+    removed += [name for name in names if remove_file(log_dir / name)]
     if removed:
         fsync_dir(log_dir)
     return tuple(removed)

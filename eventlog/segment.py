@@ -7,6 +7,8 @@ A log directory holds::
     00000000000000010000.g0.jsonl      active segment: appends go here
     writer.lock                        flock + PID of the current writer (see lock.py)
 
+Directories are mode 0700 and files 0600, none of them a symbolic link (see files.py).
+
 A segment is named by the seq of its first record and the manifest generation that created it
 (compaction writes a new generation, so old and new files never share a name). Batches never
 span segments: a sealed segment always ends with a commit marker.

@@ -19,7 +19,14 @@ from typing import Any
 from .batches import BatchScanner
 from .errors import EventLogError, UnsafePathError, UnsupportedVersionError
 from .files import open_read
-from .manifest import MANIFEST_NAME, SegmentInfo, leftover_files, load_manifest, log_bytes
+from .manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    SegmentInfo,
+    leftover_files,
+    load_manifest,
+    log_bytes,
+)
 from .segment import scan_open_file
 from .text import plural
 
@@ -82,8 +89,7 @@ def verify(log_dir: Path) -> VerifyReport:
     if manifest is None:
         report.problems.append(Problem(log_dir, None, None, "no manifest.json: not a log"))
         return report
-    report.warnings.extend(f"{name}: leftover of an interrupted roll or compaction (the next "
-                           "writer removes it)" for name in leftover_files(log_dir, manifest))
+    _check_other_files(report, log_dir, manifest)
     try:
         report.bytes = log_bytes(log_dir, manifest, missing_ok=True)
     except UnsafePathError:
@@ -95,6 +101,20 @@ def verify(log_dir: Path) -> VerifyReport:
             report.warnings.append(f"stopped after {MAX_PROBLEMS} problems")
             break
     return report
+
+
+def _check_other_files(report: VerifyReport, log_dir: Path, manifest: Manifest) -> None:
+    """Planted links among the files the manifest does not list (``writer.lock``, temp files)
+    are problems: writers refuse them. Other leftovers are warnings: the next writer deletes
+    them."""
+    listed = {seg.file for seg in manifest.segments}
+    links = {name for name in os.listdir(log_dir)
+             if name not in listed and os.path.islink(log_dir / name)}
+    report.problems.extend(Problem(log_dir / name, None, None, str(UnsafePathError(log_dir / name)))
+                           for name in sorted(links))
+    report.warnings.extend(f"{name}: leftover of an interrupted roll or compaction (the next "
+                           "writer removes it)" for name in leftover_files(log_dir, manifest)
+                           if name not in links)
 
 
 def _check_segment(report: VerifyReport, path: Path, seg: SegmentInfo,

@@ -60,6 +60,8 @@ def test_a_planted_writer_lock_is_refused_and_its_target_never_truncated(log_dir
     assert_refused(lambda: open_writer(log_dir, **FAST), lock)
     assert_refused(lambda: compact(log_dir, durable=False), lock)
     assert_refused(lambda: discard(log_dir), lock)
+    report = verify(log_dir)
+    assert [(p.path, p.message) for p in report.problems] == [(lock, message(lock))]
     assert victim.read_bytes() == VICTIM_BYTES
     assert len(read_all(log_dir)) == 3  # readers never take the lock
 
@@ -106,6 +108,9 @@ def test_a_planted_leftover_is_refused_not_deleted(log_dir, victim, name):
     leftover = plant(log_dir / name, victim)
     assert_refused(lambda: open_writer(log_dir, **FAST), leftover)
     assert_refused(lambda: discard(log_dir), leftover)
+    report = verify(log_dir)
+    assert [p.message for p in report.problems] == [message(leftover)]
+    assert report.warnings == []  # not "the next writer removes it": it refuses it
     assert leftover.is_symlink() and victim.read_bytes() == VICTIM_BYTES
 
 
