@@ -700,3 +700,19 @@ def test_rate_limit_can_change_while_running(dataset):
         response = post(server, SIMPLE)
         assert response.headers["x-ratelimit-limit"] == "10"
         assert response.headers["x-ratelimit-remaining"] == "9"
+
+
+def test_cli_generation_flags(tmp_path):
+    from tests.fakegithub.invariants import check_dataset
+
+    out = tmp_path / "data.json"
+    result = _run_cli("generate", "--out", str(out), "--repos", "o/a=30", "--seed", "2",
+                      "--now", "2026-01-02T00:00:00Z", "--profile", "heavy", "--huge-files", "1",
+                      "--shared", "1", "--no-statuses", "--no-nulls", "--huge", "0")
+    assert result.returncode == 0, result.stderr
+    dataset = json.loads(out.read_text())
+    prs = dataset["repos"]["o/a"]["pullRequests"]
+    assert check_dataset(dataset) == []
+    assert sum(pr["changedFiles"] > 3000 and pr["files"] is None for pr in prs) == 1
+    assert not any(item["commit"].get("status") for pr in prs for item in pr["commits"])
+    assert any(pr["title"] == "Merge release/1.x into main" for pr in prs)

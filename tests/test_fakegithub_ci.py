@@ -15,6 +15,7 @@ from tests.fakegithub import (
     delete_pr,
     finish_checks,
     generate_dataset,
+    make_files_unavailable,
     make_pull_request,
     merge_back,
     share_head,
@@ -180,13 +181,19 @@ def test_node_lookup_of_ci_objects_is_forbidden_without_the_permission():
 
 def test_files_are_null_without_error_for_prs_over_the_file_limit():
     small, big = make_pull_request(1, files=3), make_pull_request(2, files=12)
-    flagged = make_pull_request(3, files=2, filesUnavailable=True)
+    flagged = make_pull_request(3, files=2)
+    dataset = one_repo(small, big, flagged)
+    make_files_unavailable(dataset, REPO, 3)
     selection = "changedFiles files(first: 5) { totalCount nodes { path } }"
-    with FakeGitHub(one_repo(small, big, flagged), max_files=10) as gh:
+    with FakeGitHub(dataset, max_files=10) as gh:
         answers = [served(gh, n, selection) for n in (1, 2, 3)]
+        gh.mutate(lambda d: make_files_unavailable(d, REPO, 1, changed_files=4000))
+        grown = served(gh, 1, selection)
     assert answers[0]["files"]["totalCount"] == 3
     assert answers[1] == {"changedFiles": 12, "files": None}
     assert answers[2] == {"changedFiles": 2, "files": None}
+    assert grown == {"changedFiles": 4000, "files": None}
+    assert check_dataset(dataset) == []
 
 
 def test_generated_huge_file_prs_answer_files_null():

@@ -14,6 +14,7 @@ from tests.fakegithub import (
     FakeGitHub,
     generate_dataset,
     iter_pull_requests,
+    iter_served_pull_requests,
     make_pull_request,
     served_pull_request,
 )
@@ -99,7 +100,7 @@ def test_make_pull_request_has_exact_counts_and_overrides():
 
 def test_served_pull_request_is_exactly_what_the_server_answers():
     pr = make_pull_request(3, reviews=3, commits=4, files=5, runs=3, statuses=2)
-    served = served_pull_request(pr, repo=REPO, repo_database_id=4242)
+    served = served_pull_request(pr, repo=REPO, database_id=4242)
     assert served["commits"]["totalCount"] == 4 and len(served["commits"]["nodes"]) == 4
     assert served["files"]["pageInfo"]["hasNextPage"] is False
     dataset = {"repos": {REPO: {"databaseId": 4242, "pullRequests": [pr]}}}
@@ -109,6 +110,17 @@ def test_served_pull_request_is_exactly_what_the_server_answers():
     assert over_http["repository"]["pullRequest"] == served
     big = make_pull_request(4, files=150)
     assert len(served_pull_request(big)["files"]["nodes"]) == 150
+
+
+def test_served_stream_matches_the_server_for_a_generated_repository():
+    stream = iter_served_pull_requests(REPO, 6, seed=5, now=NOW, ci="both",
+                                       selection="number title commits(first: 1) { totalCount }")
+    served = list(stream)
+    dataset = generate_dataset({REPO: 6}, seed=5, now=NOW, huge=0, ci="both")
+    with FakeGitHub(dataset) as gh:
+        page = data(gh, '{ repository(owner: "acme", name: "web") { pullRequests(first: 6) '
+                        "{ nodes { number title commits { totalCount } } } } }")
+    assert served == page["repository"]["pullRequests"]["nodes"]
 
 
 def test_generated_data_holds_every_null_the_schema_allows():

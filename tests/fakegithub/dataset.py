@@ -26,18 +26,27 @@ from pathlib import Path
 
 from . import sizes as size_profiles
 from .ci_edits import finish_checks, start_checks
-from .edits import add_commit, add_pr, add_review, delete_pr, rename_repo, touch_pr
+from .edits import (
+    add_commit,
+    add_pr,
+    add_review,
+    delete_pr,
+    make_files_unavailable,
+    rename_repo,
+    touch_pr,
+)
 from .hostile import make_hostile
 from .ids import stable_int
 from .jsontext import dumps
-from .prgen import RepoContext, build_pr, default_ci, repo_context
+from .prgen import RepoContext, build_pr, default_ci, repo_context, repo_database_id
 from .serve_one import served_pull_request
 from .sharing import merge_back, plant_sharing, share_head, stack_prs
 from .sizes import Sizes
 
 __all__ = ["add_commit", "add_pr", "add_review", "delete_pr", "finish_checks",
-           "generate_dataset", "iter_pull_requests", "load_dataset", "make_hostile",
-           "make_pull_request", "merge_back", "rename_repo", "save_dataset",
+           "generate_dataset", "iter_pull_requests", "iter_served_pull_requests",
+           "load_dataset", "make_files_unavailable", "make_hostile", "make_pull_request",
+           "merge_back", "rename_repo", "repo_database_id", "save_dataset",
            "served_pull_request", "share_head", "stack_prs", "start_checks", "touch_pr"]
 
 DEFAULT_NOW = datetime(2026, 1, 2, tzinfo=UTC)
@@ -67,6 +76,17 @@ def iter_pull_requests(repo: str, n: int, *, seed: int, now: datetime,
     for index in range(n):
         yield pull_request_at(ctx, index, profile, huge=index in huge_set,
                               huge_files=index in files_set)
+
+
+def iter_served_pull_requests(repo: str, n: int, *, seed: int, now: datetime,
+                              selection: str | None = None, **options: object) -> Iterator[dict]:
+    """``iter_pull_requests`` (same ``options``) yielding each PR as the server serves it
+    (``served_pull_request``: every connection complete) for ``selection`` (default: every
+    PR field). Constant memory."""
+    database_id = options.pop("database_id", None) or repo_database_id(seed, repo)
+    for pr in iter_pull_requests(repo, n, seed=seed, now=now, database_id=database_id,
+                                 **options):
+        yield served_pull_request(pr, repo=repo, database_id=database_id, selection=selection)
 
 
 def _ci_style(repo: str, seed: int, ci: str | None, check_runs: bool, statuses: bool) -> str:
@@ -113,7 +133,7 @@ def generate_dataset(
     dataset: dict = {"repos": {}}
     id_base, used_ids = 0, set()
     for key, n in repos.items():
-        database_id = 100_000_000 + stable_int(seed, key) % 900_000_000
+        database_id = repo_database_id(seed, key)
         while database_id in used_ids:
             database_id += 1
         used_ids.add(database_id)

@@ -22,8 +22,8 @@ from .ids import git_oid, node_id
 from .textgen import split_message
 from .timeutil import git_timestamp, iso
 
-__all__ = ["add_commit", "add_pr", "add_review", "delete_pr", "find_pr", "rename_repo",
-           "touch_pr"]
+__all__ = ["add_commit", "add_pr", "add_review", "delete_pr", "find_pr",
+           "make_files_unavailable", "rename_repo", "touch_pr"]
 
 
 def touch_pr(dataset: dict, repo: str, number: int, now: datetime, **changes: object) -> dict:
@@ -156,6 +156,18 @@ def add_pr(dataset: dict, repo: str, now: datetime, **fields: object) -> dict:
     pr["headRefOid"] = commit["oid"]
     pr.update(fields)
     data["pullRequests"].append(pr)
+    return pr
+
+
+def make_files_unavailable(dataset: dict, repo: str, number: int, *,
+                           changed_files: int | None = None) -> dict:
+    """Make PR ``number`` answer ``files: null`` (no error) as GitHub does for PRs too big to
+    list: sets ``filesUnavailable`` and, if given, ``changedFiles``. ``changedFiles`` keeps
+    reporting the count; ``updatedAt`` does not move. Return the PR."""
+    pr = find_pr(dataset, repo, number)
+    pr["filesUnavailable"] = True
+    if changed_files is not None:
+        pr["changedFiles"] = changed_files
     return pr
 
 

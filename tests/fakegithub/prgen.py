@@ -67,9 +67,14 @@ def repo_context(key: str, n: int, *, seed: int, now: datetime, days: int = 365,
     if style not in CI_STYLES:
         raise ValueError(f"ci must be one of {sorted(CI_STYLES)}")
     return RepoContext(
-        key, seed, now, n, database_id or 100_000_000 + stable_int(seed, key) % 900_000_000,
+        key, seed, now, n, database_id or repo_database_id(seed, key),
         days, id_base, style, nulls, other_repos or (f"{key.split('/')[0]}/tracker",),
         People(random.Random(stable_int(seed, "people", bits=64))), tuple(labels), milestones)
+
+
+def repo_database_id(seed: int, key: str) -> int:
+    """The database id ``generate_dataset(seed=seed)`` gives ``key`` (barring collisions)."""
+    return 100_000_000 + stable_int(seed, key) % 900_000_000
 
 
 def default_ci(seed: int, key: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from graphql import parse
 
 from .executor import execute_document
-from .ids import stable_int
+from .prgen import repo_database_id
 from .queries import PULL_REQUEST, complete
 from .registry import RequestContext
 from .store import Store
@@ -27,12 +27,12 @@ VIEWER = {"__typename": "User", "id": "U_kgDOAQ", "login": "viewer", "databaseId
           "avatarUrl": "https://avatars.githubusercontent.com/u/1?v=4"}
 
 
-def served_pull_request(pr: dict, *, repo: str = "acme/web", repo_database_id: int | None = None,
+def served_pull_request(pr: dict, *, repo: str = "acme/web", database_id: int | None = None,
                         seed: int = 0, selection: str | None = None) -> dict:
     """The ``pullRequest`` node served for ``pr`` of ``repo`` with ``selection`` (default:
-    every PR field, ``queries.PULL_REQUEST``); connections hold every item. The repository's
-    database id defaults to the one ``generate_dataset(seed=seed)`` gives ``repo``."""
-    database_id = repo_database_id or 100_000_000 + stable_int(seed, repo) % 900_000_000
+    every PR field, ``queries.PULL_REQUEST``); connections hold every item. ``database_id``
+    (of the repository) defaults to the one ``generate_dataset(seed=seed)`` gives ``repo``."""
+    database_id = database_id or repo_database_id(seed, repo)
     dataset = {"repos": {repo: {"databaseId": database_id, "pullRequests": [pr]}}}
     owner, name = repo.split("/", 1)
     document = parse(QUERY % complete(selection or PULL_REQUEST))
