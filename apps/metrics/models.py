@@ -1,8 +1,10 @@
 """The metrics data model: pull requests and what hangs off them, scoped by team.
 
 Names match the metrics product (``github_pr_id`` is the PR *number*, ``pr_created_at`` ...) so
-its code keeps working. Rows are written by ``apps.seeding.projection.projector``; every natural key is
-enforced by a database constraint, so a re-run can never duplicate a row.
+its code keeps working. Rows are written by ``apps.seeding.projection``; every natural key is
+enforced by a database constraint, so a re-run can never duplicate a row. Every PR keeps every
+commit and CI row it lists: a commit or check run shared by two PRs (stacked PRs, a merge-back
+PR, two PRs on one head commit) is a row of each.
 """
 
 from django.db import models
@@ -74,6 +76,9 @@ class PullRequest(TeamScoped):
     # event with a lower seq overwrite a row built from a higher one.
     event_seq = models.BigIntegerField(default=-1, editable=False)
     event_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # What GitHub would not serve for this PR, by connection (e.g. {"files": {"reason":
+    # "too_large", "expected": 3200, ...}}): those children are unknown, not empty.
+    missing_data = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -115,7 +120,7 @@ class PRReview(TeamScoped):
 
 
 class Commit(TeamScoped):
-    """A commit of a pull request, with the full message."""
+    """A commit of a pull request, with the full message (one row per PR listing it)."""
 
     github_sha = models.CharField(max_length=64)
     github_repo = models.CharField(max_length=255)
@@ -134,9 +139,11 @@ class Commit(TeamScoped):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["team", "github_sha"], name="uniq_commit_sha"),
+            models.UniqueConstraint(fields=["pull_request", "github_sha"],
+                                    name="uniq_pr_commit_sha"),
         ]
-        indexes = [models.Index(fields=["team", "committed_at"], name="commit_committed_at")]
+        indexes = [models.Index(fields=["team", "committed_at"], name="commit_committed_at"),
+                   models.Index(fields=["team", "github_sha"], name="commit_sha")]
 
     def __str__(self) -> str:
         return self.github_sha[:10]
@@ -179,25 +186,45 @@ class PRFile(TeamScoped):
 
 
 class PRCheckRun(TeamScoped):
-    """A CI check run on a pull request's head commit."""
+    """CI on a pull request's head commit: a check run, or a legacy commit status.
+
+    ``kind`` says which. A check run has its GitHub id, status (queued ... completed) and
+    conclusion. A commit status (Buildkite, CircleCI, Vercel ...) has no id: ``name`` is its
+    context, ``status`` its state (pending, success, failure, error, expected), ``conclusion``
+    the same state once final (success, failure, error) and null while pending or expected, and
+    ``completed_at`` the time the final state was reported.
+    """
+
+    class Kind(models.TextChoices):
+        CHECK_RUN = "check_run", "check run"
+        STATUS = "status", "commit status"
 
     pull_request = models.ForeignKey(
         PullRequest, on_delete=models.CASCADE, related_name="check_runs"
     )
-    github_check_run_id = models.BigIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CHECK_RUN)
+    github_check_run_id = models.BigIntegerField(null=True, blank=True)
     name = models.TextField()
     status = models.CharField(max_length=32)
     conclusion = models.CharField(max_length=32, null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.IntegerField(null=True, blank=True)
+    description = models.TextField(blank=True, default="")
+    url = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "github_check_run_id"], name="uniq_check_run_id"
+                fields=["pull_request", "github_check_run_id"], name="uniq_pr_check_run",
+                condition=models.Q(kind="check_run"),
+            ),
+            models.UniqueConstraint(
+                fields=["pull_request", "name"], name="uniq_pr_status_context",
+                condition=models.Q(kind="status"),
             ),
         ]
+        indexes = [models.Index(fields=["team", "github_check_run_id"], name="check_run_id")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.conclusion or self.status})"

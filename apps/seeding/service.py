@@ -1,16 +1,15 @@
 """Seeding one repository: fetch what the log lacks, then project the log into the database.
 
-The writer lock of the repo's log is held for the whole run (fetch and projection), so a second
-process on the same repo is refused with the holder's PID while other repos proceed in parallel.
-Projection always runs, also after a failed fetch, so a run never throws away good data.
+The writer lock of the repo's log is held while fetching, so a second process on the same repo
+is refused with the holder's PID while other repos proceed in parallel. Projection always runs,
+also after a failed fetch, so a run never throws away good data. A repository GitHub does not
+know, or a run that cannot fetch at all (no token), leaves nothing behind.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,36 @@ from django.db import DatabaseError, transaction
 
 from apps.metrics.models import Commit, PRCheckRun, PRFile, PRReview, PullRequest, TeamMember
 from apps.teams.models import Team
-from eventlog import EventLog, EventLogError, LogLockedError, open_writer, repo_dir
-from eventlog.lock import WriterLock
-from eventlog.manifest import MANIFEST_NAME
-from eventlog.segment import is_segment_file
+from eventlog import (
+    EventLog,
+    EventLogError,
+    LogLockedError,
+    add_alias,
+    discard,
+    open_writer,
+    remove_log,
+    repo_dir,
+)
 
-from .fetch.state import FetchRequest, FetchState, parse_ts
-from .fetch.fetcher import Fetcher, FetchError, FetchReporter, resume_hint
+from .events import PR_TYPE
+from .fetch.fetcher import Fetcher, FetchError
 from .fetch.github.client import GraphQLClient
-from .fetch.github.errors import GitHubError
-from .models import AppliedOffset
-from .projection.projector import Progress, ProjectionReport, Projector, Window, forget_projection
-
-STALE_AFTER = timedelta(days=7)
+from .fetch.github.errors import (
+    ClientConfigError,
+    GitHubError,
+    MissingTokenError,
+    NotFoundError,
+)
+from .fetch.interrupts import StopFlag
+from .fetch.reporting import FetchReporter, FetchWarning
+from .fetch.server_profile import PROFILE_FILE, ServerProfile
+from .fetch.state import FetchRequest, FetchState
+from .models import AppliedOffset, QuarantinedPR
+from .outcome import Outcome, RepoOutcome
+from .projection.projector import Progress, Projector
+from .projection.tracking import forget_projection, forget_projections_past, rename_repo_rows
+from .projection.window import Window
+from .staleness import staleness_warnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,145 +57,176 @@ class SeedOptions:
     fsync: str = "always"
 
 
-@dataclass(slots=True)
-class RepoOutcome:
-    """How one repo's run ended; ``ok`` is false when the command must exit non-zero."""
-
-    repo: str
-    team: str
-    status: str = "ok"            # ok | failed | stopped | locked | error
-    message: str = ""
-    api: dict[str, Any] = field(default_factory=dict)
-    fetched_prs: int = 0
-    projection: ProjectionReport | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-
 class RepoSeeder:
-    """Runs fetch + projection for repos, one at a time."""
+    """Runs fetch + projection for one repository at a time (one seeder per job)."""
 
     def __init__(self, cache_dir: Path, client_factory: Callable[[], GraphQLClient], *,
-                 reporter: FetchReporter, projection_progress: Callable[[str, int], Progress]):
+                 reporter: FetchReporter, projection_progress: Callable[[str, int], Progress],
+                 projection_lock: Any = None, stop: StopFlag | None = None):
         self.cache_dir = Path(cache_dir)
         self.client_factory = client_factory
         self.reporter = reporter
         self.projection_progress = projection_progress
+        self.projection_lock = projection_lock
+        self.stop = stop
         self._client: GraphQLClient | None = None
 
     def seed(self, team: Team, repo: str, options: SeedOptions) -> RepoOutcome:
-        outcome = RepoOutcome(repo, team.slug)
-        log_dir = repo_dir(self.cache_dir, repo)
+        outcome = RepoOutcome(repo, team.slug, name=repo)
         try:
-            if options.refresh:
-                discard_log(log_dir)
-                forget_projection(team, repo)
-            with open_writer(log_dir, fsync=options.fsync) as writer:
-                if not writer.recovery.clean:
-                    outcome.warnings.append(writer.recovery.describe())
-                outcome.warnings.extend(forget_projections_past(repo, writer.next_seq))
-                state = FetchState.from_meta(writer.last_commit.meta if writer.last_commit else {})
-                self._fetch(writer, repo, state, options, outcome)
-                self._project(team, repo, log_dir, options, outcome)
+            log_dir = repo_dir(self.cache_dir, repo)
+            existed = EventLog(log_dir).exists()
+            state = self._open_and_fetch(team, repo, log_dir, options, outcome)
+            if self._nothing_left_behind(team, repo, outcome, existed, state):
+                return outcome
+            self._project(team, repo, log_dir, state, options, outcome)
         except LogLockedError as e:
-            outcome.status, outcome.message = "locked", str(e)
+            outcome.fail(Outcome.LOCKED, str(e))
         except EventLogError as e:
-            outcome.status, outcome.message = "error", str(e)
+            outcome.fail(Outcome.ERROR, str(e), cause=e)
         except DatabaseError as e:
-            outcome.status, outcome.message = "error", f"database error: {e}"
+            outcome.fail(Outcome.ERROR, f"database error: {_first_line(e)}", cause=e)
         except OSError as e:  # the cache directory cannot be created, read or written
-            where = f" ({e.filename})" if e.filename and str(e.filename) != str(log_dir) else ""
-            outcome.status = "error"
-            outcome.message = f"cannot use the log directory {log_dir}: {e.strerror or e}{where}"
+            where = f" ({e.filename})" if e.filename else ""
+            outcome.fail(Outcome.ERROR, f"cannot use the log directory of {repo}: "
+                         f"{e.strerror or e}{where}")
         return outcome
 
+    # -- fetching --------------------------------------------------------------------------
+
+    def _open_and_fetch(self, team: Team, repo: str, log_dir: Path, options: SeedOptions,
+                        outcome: RepoOutcome) -> FetchState:
+        refreshing = options.refresh and self._start_refresh(team, repo, log_dir, outcome)
+        with open_writer(log_dir, fsync=options.fsync) as writer:
+            if not writer.recovery.clean:
+                outcome.warnings.append(writer.recovery.describe())
+            outcome.warnings.extend(forget_projections_past(repo, writer.next_seq))
+            state = FetchState.from_meta(writer.last_commit.meta if writer.last_commit else {})
+            if refreshing:
+                state = replace(state, refreshing=True)
+            outcome.refreshing = state.refreshing
+            return self._fetch(writer, repo, state, options, outcome)
+
+    def _start_refresh(self, team: Team, repo: str, log_dir: Path,
+                       outcome: RepoOutcome) -> bool:
+        """Discard the log for ``--refresh``, unless a refresh is in progress (then the same
+        command resumes it). True when a new refresh starts."""
+        last = EventLog(log_dir).last_commit() if EventLog(log_dir).exists() else None
+        if FetchState.from_meta(last.meta if last else {}).refreshing:
+            outcome.notes.append("resuming the refresh in progress")
+            return False
+        discard(log_dir)
+        forget_projection(team, repo)
+        return True
+
     def _fetch(self, writer, repo: str, state: FetchState, options: SeedOptions,
-               outcome: RepoOutcome) -> None:
+               outcome: RepoOutcome) -> FetchState:
         request = options.fetch
         outcome.warnings.extend(staleness_warnings(state, request))
         if request.check_runs and state.check_runs is False:
-            outcome.warnings.append("the log was fetched without check runs; PRs already in "
-                                    "it have none (use --refresh to fetch them)")
-        if state.next_pass(request, update_done=False) is None:
-            return
+            outcome.warnings.append("the log was fetched without CI data; PRs already in it "
+                                    "have none (fetch it again with --refresh to get it)")
+        if state.update_pending and not request.update:
+            outcome.notes.append("an --update was interrupted and is still pending")
+        needs_pass = state.next_pass(request, update_done=False) is not None
+        if not needs_pass and not state.retry_due():
+            return state
         try:
             client = self._get_client()
-        except GitHubError as e:
-            outcome.status, outcome.message = "error", str(e)
-            return
+        except MissingTokenError as e:
+            if needs_pass:
+                outcome.fail(Outcome.ERROR, str(e), cause=e)
+            else:  # only optional retries were due: a complete log still projects offline
+                outcome.notes.append(f"{len(state.incomplete)} incomplete PRs not fetched "
+                                     "again: no GitHub token configured")
+            return state
+        except (GitHubError, EventLogError) as e:
+            outcome.fail(Outcome.ERROR, str(e), cause=e)
+            return state
         before = client.stats.as_dict()
-        fetcher = Fetcher(writer, client, repo, reporter=self.reporter)
+        fetcher = Fetcher(writer, client, repo, reporter=self.reporter,
+                          profile=ServerProfile(self.cache_dir / PROFILE_FILE, client.url),
+                          should_stop=self.stop.check if self.stop else None)
         try:
-            fetcher.run(state, request)
+            state = fetcher.run(state, request)
         except FetchError as e:
-            outcome.status = e.status
-            outcome.message = f"{e}; {resume_hint(e)}"
-        outcome.fetched_prs = fetcher.fetched_prs
+            status = Outcome.NOT_FOUND if isinstance(e.cause, NotFoundError) else e.status
+            outcome.fail(Outcome(status), str(e), cause=e.cause)
+            state = FetchState.from_meta(writer.last_commit.meta if writer.last_commit else {})
+        outcome.fetched_prs, outcome.ci_events = fetcher.fetched_prs, fetcher.ci_events
+        outcome.fetch_warnings = list(fetcher.warnings.items)
         after = client.stats.as_dict()
         outcome.api = {k: round(after[k] - before.get(k, 0), 1) for k in after}
+        return state
 
     def _get_client(self) -> GraphQLClient:
         if self._client is None:
             self._client = self.client_factory()
         return self._client
 
-    def _project(self, team: Team, repo: str, log_dir: Path, options: SeedOptions,
-                 outcome: RepoOutcome) -> None:
+    def _nothing_left_behind(self, team: Team, repo: str, outcome: RepoOutcome, existed: bool,
+                             state: FetchState) -> bool:
+        """A new log that got no PR because the repository does not exist or nothing could be
+        fetched is removed with its tracking record: not-found is final, not resumable."""
+        if existed or outcome.status not in (Outcome.NOT_FOUND, Outcome.ERROR):
+            return False
+        if outcome.status == Outcome.ERROR and not isinstance(
+                outcome.cause, GitHubError | ClientConfigError):
+            return False
+        log = EventLog(repo_dir(self.cache_dir, repo))
+        if log.exists() and any(r.type == PR_TYPE for r in log.read()):
+            return False
+        remove_log(self.cache_dir, repo)
+        AppliedOffset.objects.filter(team=team, github_repo=repo).delete()
+        outcome.removed_log = True
+        return True
+
+    # -- projecting ------------------------------------------------------------------------
+
+    def _project(self, team: Team, repo: str, log_dir: Path, state: FetchState,
+                 options: SeedOptions, outcome: RepoOutcome) -> None:
+        name = state.name_with_owner or repo
+        outcome.name, outcome.incomplete = name, dict(state.incomplete)
+        outcome.update_pending = state.update_pending
+        if name != repo:
+            if name.lower() != repo.lower():
+                add_alias(self.cache_dir, name, repo)
+            rename_repo_rows(team, repo, name)
         log = EventLog(log_dir)
-        projector = Projector(team, repo, log, window=options.window)
+        projector = Projector(team, name, log, window=options.window)
         progress = self.projection_progress(repo, log.next_seq())
-        outcome.projection = projector.project(progress=progress)
+        if self.projection_lock is None:
+            outcome.projection = projector.project(progress=progress)
+            return
+        with self.projection_lock:
+            outcome.projection = projector.project(progress=progress)
 
 
-def staleness_warnings(state: FetchState, request: FetchRequest,
-                       now: datetime | None = None) -> list[str]:
-    """A warning when the last complete pass is older than a week (and no update is asked)."""
-    synced = parse_ts(state.synced_at)
-    now = now or datetime.now(UTC)
-    if synced is None or request.update or now - synced < STALE_AFTER:
-        return []
-    days = (now - synced).days
-    return [f"the log was last synced {days} days ago; run with --update to fetch what changed "
-            "since (or --refresh to fetch everything again)"]
-
-
-def discard_log(log_dir: Path) -> None:
-    """Delete a repo's log files (under its writer lock); the directory and lock file stay."""
-    if not log_dir.is_dir():
-        return
-    with WriterLock(log_dir):
-        for entry in os.listdir(log_dir):
-            if is_segment_file(entry) or entry in (MANIFEST_NAME, MANIFEST_NAME + ".tmp"):
-                os.unlink(log_dir / entry)
-
-
-def forget_projections_past(repo: str, next_seq: int) -> list[str]:
-    """Forget every team's projection of ``repo`` that got past the end of its log.
-
-    Such a log lost records that were projected (its directory was deleted, a crash under
-    ``SEEDING_FSYNC=never``, a truncated file). What is fetched next reuses their seqs, so the
-    projector, which skips events not newer than a row's, would skip it: run this before
-    fetching. The rows are re-checked against the log from its start, as after ``--refresh``.
-    Returns one warning per team.
-    """
-    warnings = []
-    for tracking in AppliedOffset.objects.filter(github_repo=repo, applied_offset__gte=next_seq) \
-            .select_related("team"):
-        forget_projection(tracking.team, repo)
-        warnings.append(f"team {tracking.team.slug} was projected up to seq "
-                        f"{tracking.applied_offset} but the log now ends before it (next seq "
-                        f"{next_seq}): records were lost; every row of {repo} is checked again")
-    return warnings
+def clear_repos(team: Team, repos: list[str]) -> dict[str, int]:
+    """Delete ``team``'s seeded rows of ``repos`` and their projection offsets (logs are kept;
+    members stay, as other repositories of the team may refer to them)."""
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        for model in (PullRequest, AppliedOffset, QuarantinedPR):
+            deleted = model.objects.filter(team=team, github_repo__in=repos).delete()[1]
+            for label, n in deleted.items():
+                counts[label] = counts.get(label, 0) + n
+    return counts
 
 
 def clear_team(team: Team) -> dict[str, int]:
-    """Delete every seeded row of ``team`` and its projection offsets (logs are kept)."""
+    """Delete every seeded row of ``team`` (members included) and its projection offsets."""
     counts = {}
     with transaction.atomic():
         for model in (PRCheckRun, PRFile, PRReview, Commit, PullRequest, TeamMember,
-                      AppliedOffset):
+                      AppliedOffset, QuarantinedPR):
             counts[model._meta.verbose_name_plural] = model.objects.filter(team=team).delete()[0]
     return counts
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+__all__ = ["FetchWarning", "RepoSeeder", "SeedOptions", "clear_repos", "clear_team"]

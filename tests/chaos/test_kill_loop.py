@@ -22,16 +22,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db.models import Count, Sum
 
-from apps.seeding.fetch.state import FetchRequest, FetchState
 from apps.seeding.fetch.fetcher import Fetcher
 from apps.seeding.fetch.github.client import GraphQLClient
 from apps.seeding.fetch.github.retry import RetryPolicy
 from apps.seeding.fetch.github.tokens import TokenPool
+from apps.seeding.fetch.state import FetchRequest, FetchState
 from apps.seeding.models import AppliedOffset
 from eventlog import EventLog, open_writer, verify
 from tests.fakegithub import FakeGitHub, generate_dataset
 
 from .support import (
+    PAGE_SHAPE,
     TOKEN,
     TRANSIENT_FAULTS,
     NoShrinkFaults,
@@ -92,7 +93,7 @@ def uninterrupted_run(dataset, tmp_path) -> Baseline:
         records = successful(gh.stats.records)
     followups = [0]
     for record in records:
-        if record["shape"] == "pullRequests":
+        if record["shape"] == PAGE_SHAPE:
             followups.append(0)
         else:
             followups[-1] += 1

@@ -12,6 +12,7 @@ from apps.seeding.fetch.github.errors import (
     GraphQLError,
     NotFoundError,
     RateLimitError,
+    SchemaMismatchError,
     SecondaryRateLimitError,
     ServerError,
 )
@@ -24,9 +25,51 @@ def body(obj) -> bytes:
     return json.dumps(obj).encode()
 
 
-def test_success_returns_data():
-    assert classify(200, OK_HEADERS, body({"data": {"viewer": {"login": "x"}}})) == {
-        "viewer": {"login": "x"}}
+def test_success_returns_data_and_no_partial_errors():
+    assert classify(200, OK_HEADERS, body({"data": {"viewer": {"login": "x"}}})) == (
+        {"viewer": {"login": "x"}}, ())
+
+
+def test_errors_at_paths_beside_usable_data_are_partial_errors_not_failures():
+    forbidden = {"type": "FORBIDDEN", "path": ["repository", "pullRequests", "edges", 0, "node",
+                                               "headCommit", "nodes", 0, "commit",
+                                               "checkSuites"],
+                 "locations": [{"line": 1, "column": 2}],
+                 "message": "Resource not accessible by personal access token"}
+    data = {"repository": {"pullRequests": {"edges": []}}}
+    found, errors = classify(200, OK_HEADERS, body({"data": data, "errors": [forbidden]}))
+    assert found == data
+    assert [(e.type, e.path[-1], e.message) for e in errors] == [
+        ("FORBIDDEN", "checkSuites", "Resource not accessible by personal access token")]
+    assert errors[0].under("repository", "pullRequests", "edges", 0)
+
+
+def test_partial_looking_errors_still_fail_when_one_has_no_path_or_is_a_rate_limit():
+    data = {"repository": {"x": None}}
+    pathless = [{"type": "FORBIDDEN", "path": ["repository", "x"], "message": "no"},
+                {"type": "INTERNAL", "message": "boom"}]
+    with pytest.raises(GraphQLError, match="boom"):
+        classify(200, {}, body({"data": data, "errors": pathless}))
+    limited = [{"type": "RATE_LIMITED", "path": ["repository"], "message": "API rate limit"}]
+    with pytest.raises(RateLimitError):
+        classify(200, {}, body({"data": data, "errors": limited}))
+
+
+def test_a_field_the_server_lacks_is_a_schema_mismatch_naming_it():
+    error = {"path": ["query PullRequestPage", "repository", "reviews", "nodes",
+                      "fullDatabaseId"],
+             "extensions": {"code": "undefinedField", "typeName": "PullRequestReview",
+                            "fieldName": "fullDatabaseId"},
+             "message": "Field 'fullDatabaseId' doesn't exist on type 'PullRequestReview'"}
+    with pytest.raises(SchemaMismatchError) as info:
+        classify(200, {}, body({"errors": [error]}))
+    assert info.value.fields == ("PullRequestReview.fullDatabaseId",)
+
+
+def test_lone_surrogates_in_json_text_are_accepted_as_they_are():
+    raw = b'{"data": {"repository": {"title": "broken \\ud800 text"}}}'
+    data, _ = classify(200, {}, raw)
+    assert data["repository"]["title"] == "broken \ud800 text"
 
 
 @pytest.mark.parametrize("error", [
@@ -84,11 +127,14 @@ def test_401_is_auth_error_and_not_retryable():
     assert not info.value.retryable
 
 
-def test_not_found_repository_is_not_found_error():
+def test_not_found_at_a_path_is_partial_and_without_data_is_not_found_error():
+    data, errors = classify(200, {}, body({"data": {"repository": None}, "errors": [
+        {"type": "NOT_FOUND", "path": ["repository"],
+         "message": "Could not resolve to a Repository with the name 'o/n'."}]}))
+    assert data == {"repository": None} and errors[0].type == "NOT_FOUND"
     with pytest.raises(NotFoundError, match="Could not resolve"):
-        classify(200, {}, body({"data": {"repository": None}, "errors": [
-            {"type": "NOT_FOUND", "path": ["repository"],
-             "message": "Could not resolve to a Repository with the name 'o/n'."}]}))
+        classify(200, {}, body({"errors": [{"type": "NOT_FOUND", "message": "Could not "
+                                            "resolve to a node with the global id of 'x'"}]}))
 
 
 def test_html_at_200_and_data_null_are_bad_responses():
@@ -123,11 +169,11 @@ def test_recorded_success_responses_classify_as_data():
     for path in sorted((recorded_dir() / "extracted").glob("*.json")):
         doc = json.loads(path.read_text())
         raw = json.dumps(doc["response_body"]).encode()
-        if doc["response_body"].get("errors"):
-            with pytest.raises(NotFoundError):
-                classify(doc["status"], doc["selected_headers"], raw)
-        else:
-            assert isinstance(classify(doc["status"], doc["selected_headers"], raw), dict)
+        data, errors = classify(doc["status"], doc["selected_headers"], raw)
+        assert isinstance(data, dict)
+        expected = doc["response_body"].get("errors") or []
+        assert [e.type for e in errors] == [e["type"] for e in expected]  # real NOT_FOUNDs
+        assert all(e.path for e in errors)
 
 
 def test_recorded_gidgethub_error_bodies():
@@ -142,9 +188,10 @@ def test_recorded_gidgethub_error_bodies():
     assert classify(200, {}, json.dumps(_recorded(base + "success-200.json")).encode())
 
 
-def test_recorded_pygithub_unprocessable_error_is_graphql_error():
+def test_recorded_pygithub_unprocessable_error_at_a_path_is_a_partial_error():
     text = (recorded_dir() / "pygithub/PullRequest.testEnableAutomergeError.txt").read_text()
     payload = next(line for line in text.splitlines() if line.startswith('{"data"'))
-    with pytest.raises(GraphQLError) as info:
-        classify(200, {}, payload.encode())
-    assert "UNPROCESSABLE" in info.value.types
+    data, errors = classify(200, {}, payload.encode())
+    assert data == {"enablePullRequestAutoMerge": None}
+    assert [(e.type, e.path) for e in errors] == [("UNPROCESSABLE",
+                                                   ("enablePullRequestAutoMerge",))]

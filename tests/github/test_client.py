@@ -18,12 +18,35 @@ from apps.seeding.fetch.github.tokens import TokenPool
 NOW = 1_700_000_000.0
 
 
+class FakeBody:
+    """The streamed body of a response, in chunks (what ``requests``' ``raw`` offers)."""
+
+    def __init__(self, content: bytes, chunks: int = 1):
+        size = max(1, len(content) // chunks)
+        self.parts = [content[i:i + size] for i in range(0, len(content), size)]
+        self.read_calls = 0
+
+    def read1(self, amount, decode_content=True):
+        self.read_calls += 1
+        return self.parts.pop(0) if self.parts else b""
+
+
 class FakeResponse:
-    def __init__(self, status, payload, headers=None):
+    def __init__(self, status, payload, headers=None, chunks=1):
         self.status_code = status
         self.content = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self.chunks = chunks
         self.headers = {"x-ratelimit-remaining": "4000", "x-ratelimit-reset": str(int(NOW + 600)),
                         "date": "Sat, 28 Nov 2026 19:00:00 GMT", **(headers or {})}
+
+    @property
+    def raw(self):
+        if getattr(self, "_raw", None) is None:
+            self._raw = FakeBody(self.content, self.chunks)
+        return self._raw
+
+    def close(self):
+        self.closed = True
 
 
 class ScriptedSession:
@@ -33,7 +56,7 @@ class ScriptedSession:
         self.script = list(script)
         self.sent = []
 
-    def post(self, url, json=None, timeout=None, headers=None):
+    def post(self, url, json=None, timeout=None, headers=None, stream=False):
         self.sent.append(headers["Authorization"].split()[1])
         item = self.script.pop(0)
         if isinstance(item, Exception):
@@ -41,10 +64,11 @@ class ScriptedSession:
         return item
 
 
-OK = FakeResponse(200, {"data": {"rateLimit": {"cost": 3}, "x": 1}})
+def ok():
+    return FakeResponse(200, {"data": {"rateLimit": {"cost": 3}, "x": 1}})
 
 
-def make(script, tokens=("t1",), **policy):
+def make(script, tokens=("t1",), max_bytes=1 << 20, **policy):
     clock = [NOW]
     waits = []
 
@@ -55,12 +79,12 @@ def make(script, tokens=("t1",), **policy):
     session = ScriptedSession(script)
     client = GraphQLClient("http://fake/graphql", TokenPool(list(tokens), clock=lambda: clock[0]),
                            policy=RetryPolicy(backoff_base=0.01, **policy), session=session,
-                           clock=lambda: clock[0], sleep=sleep)
+                           clock=lambda: clock[0], sleep=sleep, max_bytes=max_bytes)
     return client, session, waits
 
 
 def test_success_counts_request_and_points_and_reads_server_date():
-    client, _, _ = make([OK])
+    client, _, _ = make([ok()])
     response = client.execute("q", {})
     assert response.data["x"] == 1 and response.cost == 3
     assert client.stats.requests == 1 and client.stats.points == 3
@@ -68,7 +92,7 @@ def test_success_counts_request_and_points_and_reads_server_date():
 
 
 def test_transient_failures_are_retried_then_succeed():
-    client, _, waits = make([requests.ConnectionError("reset"), FakeResponse(500, b"oops"), OK])
+    client, _, waits = make([requests.ConnectionError("reset"), FakeResponse(500, b"oops"), ok()])
     client.execute("q", {})
     assert client.stats.requests == 3 and client.stats.retries == 2 and len(waits) == 2
 
@@ -90,7 +114,7 @@ def test_timeouts_twice_in_a_row_raise_shrink_signal():
 def test_rate_limit_switches_to_a_token_with_budget_without_waiting():
     limited = FakeResponse(200, {"errors": [{"type": "RATE_LIMITED", "message": "limit"}]},
                            {"x-ratelimit-remaining": "0"})
-    client, session, waits = make([limited, OK], tokens=("t1", "t2"))
+    client, session, waits = make([limited, ok()], tokens=("t1", "t2"))
     client.execute("q", {})
     assert session.sent == ["t1", "t2"] and waits == [] and client.stats.token_switches == 1
 
@@ -99,7 +123,7 @@ def test_rate_limit_with_all_tokens_exhausted_waits_for_reset():
     limited = FakeResponse(200, {"errors": [{"type": "RATE_LIMIT", "code": "graphql_rate_limit",
                                              "message": "limit"}]},
                            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(NOW + 90))})
-    client, _, waits = make([limited, OK])
+    client, _, waits = make([limited, ok()])
     client.execute("q", {})
     assert waits and 90 <= waits[0][0] <= 92 and client.stats.rate_limit_waits == 1
 
@@ -116,17 +140,42 @@ def test_rate_limit_wait_beyond_max_wait_raises_with_resume_time():
 
 def test_a_rejected_token_is_skipped_and_all_rejected_is_auth_error():
     bad = FakeResponse(401, {"message": "Bad credentials"})
-    client, session, _ = make([bad, OK], tokens=("bad", "good"))
+    client, session, _ = make([bad, ok()], tokens=("bad", "good"))
     client.execute("q", {})
     assert session.sent == ["bad", "good"]
     client, _, _ = make([bad, bad], tokens=("b1", "b2"))
-    with pytest.raises(AuthError, match="GITHUB_TOKEN"):
+    with pytest.raises(AuthError, match="rejected every token"):
         client.execute("q", {})
 
 
-def test_transport_errors_never_carry_the_token():
-    err = requests.ConnectionError("failed with header Authorization: bearer t1-secret")
-    client, _, _ = make([err] * 2, tokens=("t1-secret",), max_attempts=2)
+@pytest.mark.parametrize("text", [
+    "failed with header Authorization: bearer t1-se/cret",          # raw
+    "Invalid header value b'bearer t1-se/cret\\n'",                 # repr-escaped
+    "GET https://x.invalid/?token=t1-se%2Fcret",                    # URL-encoded
+    "connect to https://user:t1-se/cret@x.invalid/graphql failed",  # in a URL's userinfo
+])
+def test_transport_errors_never_carry_the_token_in_any_form(text):
+    err = requests.ConnectionError(text)
+    client, _, _ = make([err] * 2, tokens=("t1-se/cret",), max_attempts=2)
     with pytest.raises(RetriesExhaustedError) as info:
         client.execute("q", {})
-    assert "t1-secret" not in str(info.value)
+    assert "t1-se" not in str(info.value) and "%2F" not in str(info.value)
+
+
+def test_partial_errors_come_back_with_the_data_and_the_viewer_is_learnt():
+    partial = FakeResponse(200, {"data": {"viewer": {"login": "octo"}, "repository": None},
+                                 "errors": [{"type": "NOT_FOUND", "path": ["repository"],
+                                             "message": "Could not resolve"}]})
+    client, _, _ = make([partial])
+    response = client.execute("q", {})
+    assert response.data["repository"] is None
+    assert [(e.type, e.path) for e in response.errors] == [("NOT_FOUND", ("repository",))]
+    assert client.pool.tokens[0].user == "octo"
+
+
+def test_a_body_past_the_maximum_size_is_abandoned_and_retried_as_transient():
+    huge = [FakeResponse(200, b"[" * 5000, chunks=50) for _ in range(2)]
+    client, _, _ = make(huge, max_bytes=1000, max_attempts=2)
+    with pytest.raises(RetriesExhaustedError, match="maximum size of 1,000 bytes"):
+        client.execute("q", {})
+    assert all(r.raw.read_calls <= 11 and r.closed for r in huge)  # stopped at the limit

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from apps.seeding.events import new_pr_event
 from eventlog import Event, open_writer
 
 
@@ -19,7 +20,7 @@ def pr_event(number: int, *, updated="2026-11-01T10:00:00Z", created="2026-10-01
     by PR number."""
     base = number * 1000
     author = actor(f"dev{number % 7}", name=f"Dev {number % 7}") if author == "default" else author
-    return {
+    return new_pr_event(**{
         "number": number, "title": title or f"PR {number} 🚀", "body": "line 1\r\nline 2",
         "state": state, "is_draft": False, "author": author,
         "created_at": created, "updated_at": updated,
@@ -41,8 +42,8 @@ def pr_event(number: int, *, updated="2026-11-01T10:00:00Z", created="2026-10-01
         "check_runs": [{"id": base + i, "name": f"ci-{i}", "status": "completed",
                         "conclusion": "success", "started_at": "2026-10-01T10:00:00Z",
                         "completed_at": "2026-10-01T10:05:00Z"} for i in range(runs)],
-        "incomplete": {},
-    }
+        "head_commit_id": f"C_{number}", "statuses": [],
+    })
 
 
 def changed(event: dict[str, Any], **fields) -> dict[str, Any]:

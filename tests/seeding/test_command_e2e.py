@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.metrics.models import PRCheckRun, PullRequest
+from apps.seeding.fetch.state import FetchState
 from apps.teams.models import Team
 from eventlog import EventLog
 from eventlog import cli as eventlog_cli
@@ -61,13 +62,19 @@ def test_seed_fetches_and_projects_every_repo_exactly(gh, cache_dir):
     assert TOKEN not in out
 
 
-def test_second_run_makes_no_request_and_update_makes_exactly_one(gh):
+def test_a_complete_log_makes_no_request_once_incomplete_prs_were_retried(gh, cache_dir):
     seed(*repo_args(), "--days-back", "200")
+    incomplete = {repo: FetchState.from_meta(EventLog(cache_dir / repo).last_commit().meta)
+                  .incomplete for repo in REPOS}
+    gh.reset_stats()
+    seed(*repo_args(), "--days-back", "200")  # retries incomplete PRs by number, once
+    assert all(r["shape"].startswith("pullRequest+") for r in gh.stats.records)
+    assert (gh.stats.total > 0) == any(incomplete.values())
     gh.reset_stats()
     out = seed(*repo_args(), "--days-back", "200")
     assert gh.stats.total == 0 and "0 GitHub requests" in out
-    out = seed("--repo", "acme/web", "--days-back", "200", "--update")
-    assert gh.stats.total == 1
+    seed("--repo", "acme/web", "--days-back", "200", "--update")
+    assert gh.stats.by_shape["pullRequests+viewer"] == 1  # one page: nothing changed
 
 
 def test_update_projects_what_changed(gh):
@@ -76,7 +83,7 @@ def test_update_projects_what_changed(gh):
     gh.mutate(lambda d: touch_pr(d, "acme/web", number, datetime.now(UTC), state="MERGED"))
     out = seed("--repo", "acme/web", "--days-back", "200", "--update")
     assert PullRequest.objects.get(github_pr_id=number).state == "merged"
-    assert "updated 1" in out
+    assert "0 new, 1 updated" in out
 
 
 def test_refresh_discards_the_log_and_fetches_again(gh, cache_dir):
@@ -101,13 +108,17 @@ def test_max_prs_limits_each_repo(gh):
         assert PullRequest.objects.filter(github_repo=repo).count() == 7
     gh.reset_stats()
     seed(*repo_args(), "--max-prs", "7", "--since", (NOW - timedelta(days=300)).strftime("%F"))
+    assert gh.stats.by_shape.get("pullRequests+viewer", 0) == 0  # no page, only retries
+    gh.reset_stats()
+    seed(*repo_args(), "--max-prs", "7", "--since", (NOW - timedelta(days=300)).strftime("%F"))
     assert gh.stats.total == 0
 
 
 def test_a_failing_repo_does_not_lose_the_others(gh):
     out = seed("--repo", "acme/web", "--repo", "acme/missing", "--days-back", "60",
                expect_error=True)
-    assert "acme/missing (failed)" in out and "Could not resolve" in out
+    assert "acme/missing (not_found)" in out and "Could not resolve" in out
+    assert "check the name" in out
     assert PullRequest.objects.filter(github_repo="acme/web").count() == len(
         expected_prs(gh.dataset, "acme/web", NOW - timedelta(days=60)))
 
@@ -144,7 +155,7 @@ def test_eventlog_replay_uses_the_database_projector(gh, cache_dir, capsys):
     code = eventlog_cli.main(["replay", "acme/web", "--from-offset", "0",
                               "--cache-dir", str(cache_dir)])
     out = capsys.readouterr().out
-    assert code == 0 and "team acme: applied" in out and "created 1 new" in out
+    assert code == 0 and "team acme: applied" in out and ", 1 new," in out
     assert PullRequest.objects.count() == count
     assert EventLog(cache_dir / "acme/web").exists()
 
@@ -152,4 +163,4 @@ def test_eventlog_replay_uses_the_database_projector(gh, cache_dir, capsys):
 def test_asking_for_check_runs_on_a_log_fetched_without_them_warns(gh):
     seed("--repo", "acme/api", "--days-back", "300", "--no-check-runs")
     out = seed("--repo", "acme/api", "--days-back", "300")
-    assert "fetched without check runs" in out and "--refresh" in out
+    assert "fetched without CI data" in out and "--refresh" in out

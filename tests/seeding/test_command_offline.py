@@ -11,6 +11,7 @@ from freezegun import freeze_time
 
 from apps.metrics.models import PullRequest
 from apps.seeding.fetch.state import FetchState
+from apps.seeding.models import AppliedOffset
 from apps.teams.models import Team
 from eventlog import Event, open_writer
 
@@ -50,11 +51,14 @@ def run(*args):
     (["--end-date", "yesterday"], "invalid date"),
     (["--since", "2026-05-01", "--end-date", "2026-04-01"], "is after --end-date"),
     (["--since", "2999-01-01"], "in the future"),
-    (["--update", "--refresh"], "cannot be used together"),
-    (["--cache-info", "--clear"], "cannot be used together"),
-    (["--days-back", "3", "--since", "2026-01-01"], "cannot be used together"),
-    (["--json"], "only applies to --cache-info"),
+    (["--update", "--refresh"], "argument --refresh: not allowed with argument --update"),
+    (["--cache-info", "--clear"], "--cache-info cannot be combined with --clear"),
+    (["--status", "--plan"], "not allowed with argument"),
+    (["--days-back", "3", "--since", "2026-01-01"], "not allowed with argument --days-back"),
+    (["--clear-team"], "--clear-team only applies with --clear"),
     (["--team", "x"], "--team applies to --repo"),
+    (["--industry", "mining"], "unknown industry 'mining'"),
+    (["--projects-file", "/nonexistent.invalid/p.toml"], "cannot read the projects file"),
     (["--repo", "acme/web", "--team", "bad slug!"], "invalid team slug"),
     (["--list-projects", "--update"], "cannot be combined"),
 ])
@@ -70,15 +74,17 @@ def test_list_projects_shows_the_registry():
     out = run("--list-projects")
     assert "antiwork" in out and "antiwork/gumroad" in out and "polarsource/polar" in out
     assert "PostHog/posthog-js" in out
+    assert "102 projects, 125 repositories" in out  # the original 100 (122) + sentry, django
 
 
 def test_a_complete_log_is_projected_with_no_token_and_no_request(cache_dir, quiet_env):
     seeded_log(cache_dir)
     out = run("--repo", "acme/web", "--since", "2026-01-01")
     assert PullRequest.objects.count() == 5
-    assert "created 5 new" in out and "0 GitHub requests" in out
+    assert "5 PRs in the window: 5 new, 0 updated, 0 unchanged" in out
+    assert "0 GitHub requests" in out
     out = run("--repo", "acme/web", "--since", "2026-01-01")
-    assert "Skipped 5 existing PRs, created 0 new, updated 0" in out
+    assert "5 PRs in the window: 0 new, 0 updated, 5 unchanged" in out
 
 
 def test_a_missing_token_when_a_fetch_is_needed_fails_naming_the_variable(cache_dir, quiet_env):
@@ -87,12 +93,14 @@ def test_a_missing_token_when_a_fetch_is_needed_fails_naming_the_variable(cache_
     # the summary line names the variable to set
 
 
-def test_missing_token_message_names_the_variable(cache_dir, quiet_env):
+def test_missing_token_message_names_the_variable_and_leaves_nothing_behind(cache_dir,
+                                                                           quiet_env):
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("seed_real_projects", "--repo", "acme/web", stdout=out,
                      stderr=io.StringIO())
     assert "GITHUB_TOKEN" in out.getvalue()
+    assert not (cache_dir / "acme").exists() and not AppliedOffset.objects.exists()
 
 
 def test_clear_deletes_the_team_rows_then_projects_again_from_the_log(cache_dir, quiet_env):
@@ -100,7 +108,7 @@ def test_clear_deletes_the_team_rows_then_projects_again_from_the_log(cache_dir,
     run("--repo", "acme/web", "--since", "2026-01-01")
     PullRequest.objects.filter(github_pr_id=1).update(title="edited by hand")
     out = run("--repo", "acme/web", "--since", "2026-01-01", "--clear")
-    assert "created 5 new" in out and "cleared" in out
+    assert "5 new" in out and "cleared" in out
     assert PullRequest.objects.get(github_pr_id=1).title != "edited by hand"
 
 
@@ -116,9 +124,10 @@ def test_cache_info_text_and_json(cache_dir, quiet_env):
     seeded_log(cache_dir)
     run("--repo", "acme/web", "--since", "2026-01-01")
     text = run("--repo", "acme/web", "--cache-info")
-    assert "5 distinct PRs" in text and "complete" in text and "up to date" in text
+    assert "5 PRs" in text and "complete" in text and "up to date" in text
     info = json.loads(run("--repo", "acme/web", "--cache-info", "--json"))[0]
-    assert info["distinct_prs"] == 5 and info["complete"] is True
+    assert info["prs"] == 5 and info["events"] == 5 and info["records"] == 6
+    assert info["complete"] is True and info["incomplete_prs"] == []
     assert info["projection_behind"] == 0 and info["synced_at"] == "2026-11-20T00:00:00Z"
     missing = json.loads(run("--repo", "acme/other", "--cache-info", "--json"))[0]
     assert missing["exists"] is False

@@ -111,12 +111,19 @@ def test_member_details_are_filled_in_never_blanked(team, log_dir):
     assert TeamMember.objects.get(github_login="octo").display_name == "Octo Cat"
 
 
-def test_a_commit_listed_by_two_prs_in_one_batch_is_stored_once(team, log_dir):
+def test_a_commit_and_a_check_run_listed_by_two_prs_are_rows_of_each(team, log_dir):
     a, b = pr_event(1), pr_event(2)
     b["commits"].append(dict(a["commits"][0]))
-    write_log(log_dir, [[a, b]])
-    project(team, log_dir)
-    assert Commit.objects.filter(github_sha=a["commits"][0]["sha"]).count() == 1
+    b["check_runs"].append(dict(a["check_runs"][0]))
+    write_log(log_dir, [[a], [b]])  # different batches: the later PR must not steal them
+    project(team, log_dir, batch_events=1)
+    sha, run = a["commits"][0]["sha"], a["check_runs"][0]["id"]
+    assert set(Commit.objects.filter(github_sha=sha)
+               .values_list("pull_request__github_pr_id", flat=True)) == {1, 2}
+    assert set(PRCheckRun.objects.filter(github_check_run_id=run)
+               .values_list("pull_request__github_pr_id", flat=True)) == {1, 2}
+    assert PullRequest.objects.get(github_pr_id=1).commits.count() == 3
+    assert PullRequest.objects.get(github_pr_id=2).commits.count() == 4
 
 
 def test_check_runs_not_fetched_leave_existing_runs_alone(team, log_dir):
@@ -135,8 +142,13 @@ def test_window_filters_what_is_projected_and_a_wider_window_replays(team, log_d
     assert report.outside_window == 1 and PullRequest.objects.count() == 1
     end_dated = Window(since=None, until=datetime(2026, 6, 1, tzinfo=UTC))
     report = project(team, log_dir, window=end_dated)
-    assert report.replayed_from == 0 and report.created == 1
+    assert report.replayed_from == 0 and report.created == 1 and report.removed == 1
+    # one rule on every path: the database holds exactly what the window admits
+    assert set(PullRequest.objects.values_list("github_pr_id", flat=True)) == {1}
+    assert (report.in_window, report.created, report.updated, report.unchanged) == (1, 1, 0, 0)
+    report = project(team, log_dir, window=Window())
     assert set(PullRequest.objects.values_list("github_pr_id", flat=True)) == {1, 2}
+    assert report.in_window == report.created + report.updated + report.unchanged == 2
 
 
 def test_a_log_replaced_by_a_fresh_fetch_is_reprojected(team, log_dir, tmp_path):

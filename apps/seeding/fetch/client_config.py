@@ -2,61 +2,98 @@
 
 | variable | meaning |
 |---|---|
-| ``GITHUB_GRAPHQL_URL`` | endpoint (default ``https://api.github.com/graphql``;          |
-|                        | GitHub Enterprise Server: ``https://HOST/api/graphql``)        |
-| ``GITHUB_SEEDING_TOKENS`` | comma-separated tokens, used stickily in turn |
+| ``GITHUB_GRAPHQL_URL`` | endpoint (default ``https://api.github.com/graphql``; GitHub |
+|                        | Enterprise Server: ``https://HOST/api/graphql``) |
+| ``GITHUB_SEEDING_TOKENS`` | tokens, separated by commas, spaces or newlines |
 | ``GITHUB_TOKEN`` | a single token (used when ``GITHUB_SEEDING_TOKENS`` is unset) |
-| ``SEEDING_HTTP_TIMEOUT`` | seconds before a request is abandoned (default 60) |
+| ``SEEDING_HTTP_TIMEOUT`` | seconds a request may take, connect to last byte (default 60) |
+| ``SEEDING_MAX_RESPONSE_BYTES`` | largest response body read (default 100 MB) |
+| ``SEEDING_MAX_CONCURRENT_PER_TOKEN`` | requests in flight per token (default 2) |
 | ``SEEDING_BACKOFF_BASE`` | first retry delay in seconds (default 1; tests use less) |
 | ``SEEDING_SECONDARY_MIN_WAIT`` | minimum wait after a secondary limit without retry-after (60) |
-| ``SEEDING_FSYNC`` | ``always`` (default) or ``never``: fsync policy of the logs |
+| ``SEEDING_ALLOW_INSECURE_HTTP`` | ``1`` to allow plain HTTP to a host other than this machine |
+
+Every value is checked (``eventlog.config``): a malformed one is a one-line ``ConfigError``.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 
-from .github.client import DEFAULT_URL, GraphQLClient, Sleeper
+from eventlog.config import env_flag, env_number
+
+from .github.client import DEFAULT_MAX_BYTES, DEFAULT_URL, GraphQLClient, Sleeper
+from .github.endpoint import check_endpoint
 from .github.retry import RetryPolicy
-from .github.tokens import TokenPool
+from .github.tokens import DEFAULT_MAX_IN_FLIGHT, TokenPool, parse_tokens
 
 
 def graphql_url() -> str:
-    return os.environ.get("GITHUB_GRAPHQL_URL") or DEFAULT_URL
+    """The endpoint, checked: HTTPS, or plain HTTP to this machine (or explicitly allowed)."""
+    url = (os.environ.get("GITHUB_GRAPHQL_URL") or "").strip() or DEFAULT_URL
+    return check_endpoint(url, allow_insecure_http=env_flag("SEEDING_ALLOW_INSECURE_HTTP", False))
 
 
 def tokens_from_env(explicit: str | None = None) -> list[str]:
-    """Tokens from ``--github-token``, else ``GITHUB_SEEDING_TOKENS``, else ``GITHUB_TOKEN``."""
+    """Tokens from ``--github-token``, else ``GITHUB_SEEDING_TOKENS``, else ``GITHUB_TOKEN``;
+    ``ClientConfigError`` (naming "token 2 of 3") for one holding a stray character."""
     raw = explicit or os.environ.get("GITHUB_SEEDING_TOKENS") or os.environ.get("GITHUB_TOKEN")
-    return [t.strip() for t in (raw or "").split(",") if t.strip()]
+    return parse_tokens(raw)
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
+def http_timeout() -> float:
+    return env_number("SEEDING_HTTP_TIMEOUT", 60.0, minimum=0.1)
 
 
 def retry_policy(max_wait: float) -> RetryPolicy:
-    return RetryPolicy(backoff_base=_env_float("SEEDING_BACKOFF_BASE", 1.0),
-                       secondary_min=_env_float("SEEDING_SECONDARY_MIN_WAIT", 60.0),
+    return RetryPolicy(backoff_base=env_number("SEEDING_BACKOFF_BASE", 1.0, minimum=0),
+                       secondary_min=env_number("SEEDING_SECONDARY_MIN_WAIT", 60.0, minimum=0),
                        max_wait=max_wait)
 
 
-def fsync_policy() -> str:
-    return "never" if os.environ.get("SEEDING_FSYNC", "always") == "never" else "always"
+def check_settings() -> None:
+    """Read every variable once, so a malformed one fails before any work starts."""
+    graphql_url()
+    http_timeout()
+    retry_policy(0)
+    max_in_flight()
+    env_number("SEEDING_MAX_RESPONSE_BYTES", DEFAULT_MAX_BYTES, minimum=1024, integer=True)
 
 
-def client_factory(token: str | None, max_wait: float,
+def max_in_flight() -> int:
+    return int(env_number("SEEDING_MAX_CONCURRENT_PER_TOKEN", DEFAULT_MAX_IN_FLIGHT,
+                          minimum=1, maximum=16, integer=True))
+
+
+def token_pool(token: str | None) -> TokenPool:
+    """The pool of configured tokens; ``MissingTokenError`` when there is none."""
+    return TokenPool(tokens_from_env(token), max_in_flight=max_in_flight())
+
+
+def lazy_pool(token: str | None) -> Callable[[], TokenPool]:
+    """The run's one token pool, built on first need (thread-safe), shared by every job."""
+    lock, built = threading.Lock(), []
+
+    def get() -> TokenPool:
+        with lock:
+            if not built:
+                built.append(token_pool(token))
+            return built[0]
+
+    return get
+
+
+def client_factory(pool: Callable[[], TokenPool], max_wait: float,
                    sleep: Sleeper | None) -> Callable[[], GraphQLClient]:
-    """A function building the client on first need (so runs with nothing to fetch need no
-    token); raises ``MissingTokenError`` when no token is configured."""
+    """A function building a client on the shared pool (one per job) on first need, so runs
+    with nothing to fetch need no token."""
 
     def build() -> GraphQLClient:
-        pool = TokenPool(tokens_from_env(token))
-        return GraphQLClient(graphql_url(), pool, policy=retry_policy(max_wait),
-                             timeout=_env_float("SEEDING_HTTP_TIMEOUT", 60.0), sleep=sleep)
+        return GraphQLClient(
+            graphql_url(), pool(), policy=retry_policy(max_wait), timeout=http_timeout(),
+            max_bytes=int(env_number("SEEDING_MAX_RESPONSE_BYTES", DEFAULT_MAX_BYTES,
+                                     minimum=1024, integer=True)), sleep=sleep)
 
     return build

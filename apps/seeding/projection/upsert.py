@@ -1,27 +1,44 @@
-"""Bulk upserts with ``executemany``: ``INSERT ... ON CONFLICT (key) DO UPDATE``.
+"""Bulk writes of plain tuples: ``INSERT ... ON CONFLICT (key) DO UPDATE`` (or a plain insert).
 
 The ORM's ``bulk_create(update_conflicts=True)`` spends most of its time compiling SQL and
-preparing values field by field; the projector writes tens of thousands of rows per second, so
-it builds each statement once and sends plain tuples. On SQLite (3.24+) that is ``executemany``,
-a C loop over one prepared statement; on PostgreSQL, ``COPY`` into a staging table and one
-``INSERT ... SELECT ... ON CONFLICT`` per call. PostgreSQL refuses a key twice in one statement
-("cannot affect row a second time"), so callers de-duplicate rows by their unique key.
+preparing values field by field (measured in ``bench/``: see ``bench/README.md``); the projector
+writes tens of thousands of rows per second, so each statement is built once per projector and
+rows are sent as tuples. On SQLite (3.24+) that is ``executemany``, a C loop over one prepared
+statement; on PostgreSQL, ``COPY`` into a staging table and one ``INSERT ... SELECT`` per call.
+PostgreSQL refuses a key twice in one statement ("cannot affect row a second time"), so callers
+de-duplicate rows by their unique key.
+
+Values are made storable here, in one place: text the database cannot hold becomes U+FFFD
+(``\\u0000`` on PostgreSQL, lone surrogates on both; the log keeps the exact original), and an
+integer outside its column's range raises ``ValueOutOfRange`` (a data error: the projector
+quarantines the PR, it never clamps).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
+
+INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
+_UNSTORABLE = {"postgresql": re.compile("[\x00\ud800-\udfff]"),
+               "sqlite": re.compile("[\ud800-\udfff]")}
+
+
+class ValueOutOfRange(ValueError):
+    """An integer does not fit its column (e.g. an id beyond 64 bits)."""
 
 
 class BulkUpsert:
-    """An upsert of ``model`` rows given as tuples in the order of ``fields`` (attnames)."""
+    """A write of ``model`` rows given as tuples in the order of ``fields`` (attnames):
+    an upsert on ``unique``, or a plain insert when ``unique`` is ``None``."""
 
     def __init__(self, model: type[models.Model], fields: Sequence[str],
-                 unique: Sequence[str], update: Sequence[str] | None = None) -> None:
+                 unique: Sequence[str] | None, update: Sequence[str] | None = None) -> None:
         meta = model._meta
         by_attname = {f.attname: f for f in meta.concrete_fields}
         self.fields = list(fields)
@@ -29,13 +46,8 @@ class BulkUpsert:
         self._adapters = [(i, a) for i, a in enumerate(adapters) if a is not None]
         q = connection.ops.quote_name
         columns = [by_attname[name].column for name in self.fields]
-        keys = [by_attname[name].column for name in unique]
-        update = [n for n in self.fields if n not in unique] if update is None else update
-        changes = ", ".join(f"{q(by_attname[n].column)} = excluded.{q(by_attname[n].column)}"
-                            for n in update)
-        action = f"DO UPDATE SET {changes}" if changes else "DO NOTHING"
         table, cols = q(meta.db_table), ", ".join(map(q, columns))
-        conflict = f"ON CONFLICT ({', '.join(map(q, keys))}) {action}"
+        conflict = "" if unique is None else _conflict(by_attname, self.fields, unique, update, q)
         self.sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))}) " \
             + conflict
         stage = q(f"_stage_{meta.db_table}")
@@ -47,8 +59,9 @@ class BulkUpsert:
         )
 
     def execute(self, rows: Iterable[Sequence[Any]]) -> int:
-        """Upsert ``rows``; returns how many were sent."""
-        params = [self._adapt(row) for row in rows] if self._adapters else list(rows)
+        """Write ``rows``; returns how many were sent. Raises ``ValueOutOfRange`` (before
+        writing anything) for an integer its column cannot hold."""
+        params = [self._adapt(row) for row in rows]
         if not params:
             return 0
         if connection.vendor == "postgresql":
@@ -59,17 +72,17 @@ class BulkUpsert:
         return len(params)
 
     def _copy(self, params: list[Sequence[Any]]) -> None:
-        """PostgreSQL: COPY the rows into a session-local staging table, then upsert them in
+        """PostgreSQL: COPY the rows into a session-local staging table, then write them in
         one set-based statement (same transaction as the caller; the stage is emptied after)."""
         create, copy_sql, upsert, truncate = self._stage_sql
         with connection.cursor() as cursor:
             cursor.execute(create)
+            cursor.execute(truncate)  # a failed earlier statement may have left rows behind
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in params:
                     copy.write_row(row)
             cursor.execute(upsert)
             cursor.execute(truncate)
-
 
     def _adapt(self, row: Sequence[Any]) -> list[Any]:
         values = list(row)
@@ -77,6 +90,34 @@ class BulkUpsert:
             if values[i] is not None:
                 values[i] = adapt(values[i])
         return values
+
+
+def _conflict(by_attname: dict[str, models.Field], fields: list[str], unique: Sequence[str],
+              update: Sequence[str] | None, q: Callable[[str], str]) -> str:
+    keys = [by_attname[name].column for name in unique]
+    update = [n for n in fields if n not in unique] if update is None else update
+    changes = ", ".join(f"{q(by_attname[n].column)} = excluded.{q(by_attname[n].column)}"
+                        for n in update)
+    action = f"DO UPDATE SET {changes}" if changes else "DO NOTHING"
+    return f"ON CONFLICT ({', '.join(map(q, keys))}) {action}"
+
+
+def storable_text(value: str) -> str:
+    """``value`` as the current database can hold it (U+FFFD for what it cannot)."""
+    pattern = _UNSTORABLE.get(connection.vendor)
+    if pattern is None or value.isascii() and "\x00" not in value:
+        return value
+    return pattern.sub("\ufffd", value)
+
+
+def _storable_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable_text(value)
+    if isinstance(value, list):
+        return [_storable_json(v) for v in value]
+    if isinstance(value, dict):
+        return {storable_text(k): _storable_json(v) for k, v in value.items()}
+    return value
 
 
 def _sqlite_datetime(value: datetime | str) -> str:
@@ -90,10 +131,27 @@ def _sqlite_datetime(value: datetime | str) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
 
+def _in_range(field: models.Field) -> Callable[[int], int]:
+    low, high = INTEGER_RANGES[field.get_internal_type()]
+
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueOutOfRange(f"{field.model._meta.db_table}.{field.column} cannot hold "
+                                  f"{value} (range {low}..{high})")
+        return value
+    return check
+
+
 def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     """How a Python value of ``field`` is handed to the driver (None: as is)."""
     if isinstance(field, models.DateTimeField):
         return _sqlite_datetime if connection.vendor == "sqlite" else None
     if isinstance(field, models.JSONField):
-        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
+        return lambda value: connection.ops.adapt_json_value(_storable_json(value),
+                                                             field.encoder)
+    if isinstance(field, models.CharField | models.TextField):
+        return storable_text
+    if field.get_internal_type() in INTEGER_RANGES and not field.primary_key \
+            and not isinstance(field, models.ForeignKey):
+        return _in_range(field)
     return None

@@ -1,10 +1,25 @@
-"""The ``GitHubError`` family. Messages never contain a token; bodies are truncated."""
+"""The ``GitHubError`` family, and ``FieldError``: an error GitHub reported for one path of
+otherwise usable data. Messages never contain a token; bodies are truncated."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 BODY_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """A partial error: GitHub answered ``data`` with this path null, and said why."""
+
+    type: str                 # FORBIDDEN, NOT_FOUND, RESOURCE_LIMITS_EXCEEDED, ... or ""
+    path: tuple[str | int, ...]
+    message: str
+
+    def under(self, *prefix: str | int) -> bool:
+        """Whether the error's path starts with ``prefix``."""
+        return self.path[: len(prefix)] == prefix
 
 
 class GitHubError(Exception):
@@ -23,6 +38,11 @@ class GitHubError(Exception):
 
 class MissingTokenError(GitHubError):
     """No token is configured."""
+
+
+class ClientConfigError(GitHubError):
+    """The client cannot be used as configured (a malformed token, an endpoint that is not
+    HTTPS): nothing was sent."""
 
 
 class AuthError(GitHubError):
@@ -69,6 +89,10 @@ class TransportError(GitHubError):
     retryable = True
 
 
+class ResponseTooLargeError(TransportError):
+    """The response body passed the configured maximum size; it was not read further."""
+
+
 class BadResponseError(GitHubError):
     """A response that is not what GitHub documents: not JSON, ``data: null`` without errors,
     missing fields, unknown enum values."""
@@ -84,6 +108,14 @@ class GraphQLError(GitHubError):
         super().__init__(message, **kw)
         self.types = types
         self.retryable = retryable
+
+
+class SchemaMismatchError(GraphQLError):
+    """The server's schema lacks a field the query uses (an older GitHub Enterprise Server)."""
+
+    def __init__(self, message: str, *, fields: tuple[str, ...], **kw) -> None:
+        super().__init__(message, **kw)
+        self.fields = fields
 
 
 class QueryTimeoutError(ServerError):

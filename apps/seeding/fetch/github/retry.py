@@ -5,7 +5,8 @@
   least a minute, doubling each time (GitHub bans clients that hammer while limited).
 - 502/504 (GitHub's 10 s query timeout) twice in a row: ask the caller for a smaller query.
 - Other transient failures (5xx, dropped connections, client timeouts, garbled bodies): capped
-  exponential backoff with full jitter, up to ``max_attempts``.
+  exponential backoff with equal jitter (a uniform delay in [cap/2, cap]), up to
+  ``max_attempts``.
 - Any wait longer than ``max_wait``: stop (the caller has committed its cursor; resume later).
 """
 
@@ -67,7 +68,7 @@ class RetryPolicy:
         return Decision(Action.RETRY, self.backoff(attempts.transient, rng), str(error))
 
     def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
-        """Full-jitter exponential backoff for the ``attempt``-th failure (1-based)."""
+        """Equal-jitter exponential backoff for the ``attempt``-th failure (1-based)."""
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempt - 1))
         return (rng or random).uniform(ceiling / 2, ceiling)
 

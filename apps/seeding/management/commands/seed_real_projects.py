@@ -1,7 +1,7 @@
 """``python manage.py seed_real_projects``: seed teams with real GitHub pull requests.
 
-Thin: parses and validates options, then hands each repository to ``RepoSeeder`` and prints
-the outcome. Resumes by default; a second run on a complete log makes no GitHub request.
+Thin, like Django's own commands: parses options, calls the seeding package, writes output.
+Resumes by default; a second run on a complete log makes no GitHub request.
 """
 
 from __future__ import annotations
@@ -9,22 +9,27 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-from datetime import UTC, datetime, time, timedelta
+import signal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import DatabaseError
 
-from apps.teams.models import Team
-from eventlog import InvalidRepoNameError, parse_repo
+from eventlog import EventLogError, InvalidRepoNameError, parse_repo
+from eventlog.config import ConfigError, fsync_policy
 
 from ...cache_info import describe, repo_cache_info
-from ...fetch.client_config import client_factory, fsync_policy
-from ...fetch.state import FetchRequest
-from ...progress import ConsoleReporter
-from ...projection.projector import Window
-from ...registry import DEFAULT_PROJECT, PROJECTS, Project
-from ...service import RepoOutcome, RepoSeeder, SeedOptions, clear_team
+from ...command_help import EPILOG, tool_version
+from ...database import check_database, database_problem
+from ...errors import SeedingError, UsageError
+from ...fetch.client_config import check_settings, client_factory, lazy_pool
+from ...fetch.github.errors import ClientConfigError, GitHubError
+from ...fetch.interrupts import EXIT_CODES, InterruptRequest, install_sigterm
+from ...progress import ConsoleReporter, TextStream
+from ...registry import load_registry, project_json, project_lines
+from ...run_options import RunOptions, check_options, seed_options
+from ...runner import Runner
 from ...summary import print_summary
 from ...targets import resolve_targets
 
@@ -38,7 +43,8 @@ def _one_line_error(parser: CommandParser, message: str):
     raise CommandError(message, returncode=2)
 
 
-def _date(text: str) -> datetime:
+def _date(text: str):
+    from datetime import UTC, datetime
     try:
         return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
@@ -66,162 +72,192 @@ def _repo(text: str) -> str:
 
 
 class Command(BaseCommand):
-    help = ("Seed teams with real GitHub pull requests (reviews, commits, files, check runs) "
-            "through a resumable per-repo event log. Resumes by default; a run on a complete "
-            "log makes no GitHub request.")
+    _failure = ""
+    help = ("Seed teams with real GitHub pull requests (reviews, commits, files, CI) through a "
+            "resumable per-repository event log. Resumes by default; a run on a complete log "
+            "makes no GitHub request.")
+
+    def get_version(self) -> str:
+        return tool_version()
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser = super().create_parser(prog_name, subcommand, epilog=EPILOG,
+                                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                                       **kwargs)
         parser.error = functools.partial(_one_line_error, parser)
         return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         what = parser.add_argument_group("what to seed")
         what.add_argument("--project", action="append", default=[], metavar="KEY",
-                          help=f"A registered project (repeatable; default {DEFAULT_PROJECT}).")
-        what.add_argument("--list-projects", action="store_true",
-                          help="List the registered projects and exit.")
-        what.add_argument("--repo", action="append", default=[], type=_repo, metavar="OWNER/NAME",
-                          help="An ad-hoc repository (repeatable).")
+                          help="A registered project (repeatable; default antiwork).")
+        what.add_argument("--all-projects", action="store_true",
+                          help="Every registered project.")
+        what.add_argument("--industry", action="append", default=[], metavar="KEY",
+                          help="Every registered project of an industry (repeatable).")
+        what.add_argument("--repo", action="append", default=[], type=_repo,
+                          metavar="OWNER/NAME", help="An ad-hoc repository (repeatable).")
         what.add_argument("--team", metavar="SLUG",
                           help="Team slug for --repo (default: the repository owner).")
+        what.add_argument("--projects-file", type=Path, metavar="PATH",
+                          help="A TOML file of your own projects (default: "
+                               "$SEEDING_PROJECTS_FILE); it adds to the shipped registry.")
         window = parser.add_argument_group("window")
-        window.add_argument("--days-back", type=_bounded(0, MAX_DAYS_BACK), metavar="N",
-                            help="PRs updated in the last N days (default: the project's, 180).")
-        window.add_argument("--since", "--start-date", dest="since", type=_date,
-                            metavar="YYYY-MM-DD", help="PRs updated on or after this date.")
+        since = window.add_mutually_exclusive_group()
+        since.add_argument("--days-back", type=_bounded(0, MAX_DAYS_BACK), metavar="N",
+                           help="PRs updated in the last N days (default: the project's).")
+        since.add_argument("--since", "--start-date", dest="since", type=_date,
+                           metavar="YYYY-MM-DD", help="PRs updated on or after this date.")
         window.add_argument("--end-date", type=_date, metavar="YYYY-MM-DD",
-                            help="Project only PRs created on or before this date (the log "
-                                 "keeps everything fetched).")
+                            help="Only PRs created on or before this date (the log keeps "
+                                 "everything fetched).")
         window.add_argument("--max-prs", type=_bounded(1, 10_000_000), metavar="N",
                             help="At most N PRs per repository (the most recently updated).")
         mode = parser.add_argument_group("mode (default: resume, fetch only what is missing)")
-        mode.add_argument("--update", action="store_true",
-                          help="Also fetch PRs updated since the last complete pass.")
-        mode.add_argument("--refresh", action="store_true",
-                          help="Discard the repo's log and projection offset; fetch again.")
+        fetch_mode = mode.add_mutually_exclusive_group()
+        fetch_mode.add_argument("--update", action="store_true",
+                                help="Also fetch PRs updated since the last complete pass, and "
+                                     "CI that was still running.")
+        fetch_mode.add_argument("--refresh", action="store_true",
+                                help="Discard the repositories' logs and fetch again (an "
+                                     "interrupted refresh is resumed by the same command).")
         mode.add_argument("--clear", action="store_true",
-                          help="Delete the team's seeded rows and offsets, then project again.")
-        mode.add_argument("--cache-info", action="store_true",
-                          help="Show what each repo's log holds and exit.")
-        mode.add_argument("--json", action="store_true", help="With --cache-info: JSON output.")
+                          help="Delete the seeded rows of the repositories this run targets, "
+                               "then project them again from their logs.")
+        mode.add_argument("--clear-team", action="store_true",
+                          help="With --clear: delete every row of the targeted teams, members "
+                               "and repositories not targeted included.")
+        show = mode.add_mutually_exclusive_group()
+        show.add_argument("--list-projects", action="store_true",
+                          help="List the registered projects and exit.")
+        show.add_argument("--cache-info", action="store_true",
+                          help="Show what each repository's log holds and exit.")
+        show.add_argument("--status", action="store_true",
+                          help="One table of every log and team: PRs in log and database, "
+                               "lag, last pass, errors, incomplete and quarantined PRs.")
+        show.add_argument("--plan", "--dry-run", dest="plan", action="store_true",
+                          help="Say what a run would do per repository and the requests it "
+                               "would cost, without fetching PRs.")
+        mode.add_argument("--json", action="store_true",
+                          help="Machine-readable output: one JSON object per line while seeding "
+                               "(see the README), or JSON for the commands above.")
         api = parser.add_argument_group("GitHub")
-        api.add_argument("--no-check-runs", action="store_true",
-                         help="Do not fetch CI check runs (cheaper).")
+        api.add_argument("--no-check-runs", "--no-ci", dest="no_check_runs",
+                         action="store_true",
+                         help="Do not fetch CI (check runs and commit statuses): cheaper.")
         api.add_argument("--github-token", metavar="TOKEN",
-                         help="Token(s), comma-separated (default: $GITHUB_SEEDING_TOKENS or "
-                              "$GITHUB_TOKEN; prefer the environment).")
+                         help="Token(s), separated by commas (prefer the environment: the "
+                              "command line is visible in `ps`).")
         api.add_argument("--page-size", type=_bounded(1, 100), default=50, metavar="N",
-                         help="PRs per GraphQL page (1..100, default 50; shrinks on timeouts).")
-        api.add_argument("--max-wait", type=_bounded(0, 24 * 3600), default=3600, metavar="SEC",
-                         help="Longest rate-limit wait before stopping cleanly (default 3600).")
+                         help="PRs per GraphQL page (1..100, default 50; shrinks on timeouts "
+                              "and remembers the size that works).")
+        api.add_argument("--max-wait", type=_bounded(0, 24 * 3600), default=3600,
+                         metavar="SEC", help="Longest rate-limit wait before stopping cleanly "
+                                             "(default 3600).")
+        api.add_argument("--jobs", type=_bounded(1, 32), metavar="N",
+                         help="Repositories fetched at once (default: 2 per token, at most 8).")
+        parser.add_argument("--cache-dir", type=Path, metavar="PATH",
+                            help="Root of the logs (default: $SEEDING_CACHE_DIR, else "
+                                 ".seeding_cache in the project).")
 
     def handle(self, *args, **options) -> None:
-        if options["list_projects"]:
-            return self._list_projects(options)
-        _check_conflicts(options)
-        targets = resolve_targets(options["project"], options["repo"], options["team"])
-        if options["cache_info"]:
-            return self._cache_info(targets, options["json"])
-        seed_options = self._seed_options(options, targets)
         try:
-            outcomes = self._seed(targets, seed_options, options)
-        except KeyboardInterrupt:
-            raise CommandError("interrupted: everything committed so far is kept; run the same "
-                               "command again to resume", returncode=130) from None
-        print_summary(self.stdout, self.style, outcomes)
-        failed = [o for o in outcomes if not o.ok]
-        if failed:
-            raise CommandError(f"{len(failed)} of {len(outcomes)} repositories did not finish: "
-                               + ", ".join(f"{o.repo} ({o.status})" for o in failed))
+            code = self._handle(options)
+        except (SeedingError, ConfigError, ClientConfigError) as e:
+            raise CommandError(str(e), returncode=2) from None
+        except (EventLogError, GitHubError) as e:
+            raise CommandError(str(e), returncode=1) from None
+        except DatabaseError as e:
+            raise CommandError(database_problem(e), returncode=1) from None
+        if code:
+            raise CommandError(self._failure, returncode=code)
 
-    # -- steps -------------------------------------------------------------------------
+    def _handle(self, options) -> int:
+        registry = load_registry(options["projects_file"])
+        if options["list_projects"]:
+            return self._list_projects(registry, options)
+        targets = resolve_targets(registry, options["project"], options["repo"], options["team"],
+                                  all_projects=options["all_projects"],
+                                  industries=options["industry"])
+        cache_dir = options["cache_dir"] or settings.SEEDING_CACHE_DIR
+        _check_show_modes(options)
+        check_database()
+        if options["cache_info"]:
+            return self._cache_info(cache_dir, targets, options["json"])
+        run = RunOptions(days_back=options["days_back"], since=options["since"],
+                         end_date=options["end_date"], max_prs=options["max_prs"],
+                         update=options["update"], refresh=options["refresh"],
+                         check_runs=not options["no_check_runs"],
+                         page_size=options["page_size"], fsync=str(fsync_policy()))
+        check_options(run)
+        if options["clear_team"] and not options["clear"]:
+            raise UsageError("--clear-team only applies with --clear")
+        check_settings()
+        return self._seed(cache_dir, targets, seed_options(targets, run), options)
 
-    def _list_projects(self, options) -> None:
-        for other in ("project", "repo", "cache_info", "update", "refresh", "clear"):
+    # -- showing -------------------------------------------------------------------------
+
+    def _list_projects(self, registry, options) -> int:
+        for other in ("project", "repo", "update", "refresh", "clear", "all_projects"):
             if options[other]:
-                raise CommandError("--list-projects cannot be combined with other options",
-                                   returncode=2)
-        for p in PROJECTS.values():
-            default = " (default)" if p.key == DEFAULT_PROJECT else ""
-            self.stdout.write(f"{p.key:<10} team {p.team_slug:<10} {p.days_back:>3} days  "
-                              f"{', '.join(p.repos)}{default}")
-            if p.description:
-                self.stdout.write(f"{'':<10} {p.description}")
+                raise UsageError("--list-projects cannot be combined with other options")
+        projects = [p for p in registry.projects.values()
+                    if not options["industry"] or p.industry in options["industry"]]
+        if options["json"]:
+            self.stdout.write(json.dumps([project_json(p, registry) for p in projects], indent=2))
+            return 0
+        for line in project_lines(projects, registry):
+            self.stdout.write(line)
+        return 0
 
-    def _cache_info(self, targets: list[Project], as_json: bool) -> None:
-        infos = [repo_cache_info(settings.SEEDING_CACHE_DIR, t.team_slug, repo)
-                 for t in targets for repo in t.repos]
+    def _cache_info(self, cache_dir, targets, as_json: bool) -> int:
+        infos = [repo_cache_info(cache_dir, t.team_slug, repo) for t in targets for repo in t.repos]
         if as_json:
             self.stdout.write(json.dumps(infos, indent=2, default=str))
-            return
+            return 0
         for info in infos:
             self.stdout.write(describe(info))
+        return 0
 
-    def _seed_options(self, options, targets: list[Project]) -> dict[str, SeedOptions]:
-        now = datetime.now(UTC)
-        until = None
-        if options["end_date"]:
-            until = datetime.combine(options["end_date"].date(), time.max, tzinfo=UTC)
-        per_target = {}
-        for t in targets:
-            if options["since"]:
-                since = options["since"]
-            else:
-                days = options["days_back"] if options["days_back"] is not None else t.days_back
-                since = now - timedelta(days=days)
-            fetch = FetchRequest(since=since, max_prs=options["max_prs"],
-                                 update=options["update"],
-                                 check_runs=not options["no_check_runs"],
-                                 page_size=options["page_size"])
-            per_target[t.key] = SeedOptions(fetch, Window(since, until),
-                                             refresh=options["refresh"], fsync=fsync_policy())
-        return per_target
+    # -- seeding -------------------------------------------------------------------------
 
-    def _seed(self, targets: list[Project], seed_options: dict[str, SeedOptions],
-              options) -> list[RepoOutcome]:
-        reporter = ConsoleReporter(self.stdout._out)
-        factory = client_factory(options["github_token"], float(options["max_wait"]),
-                                 reporter.wait)
-        seeder = RepoSeeder(settings.SEEDING_CACHE_DIR, factory, reporter=reporter,
-                            projection_progress=reporter.projection)
-        outcomes = []
-        for target in targets:
-            team = _team(target)
-            if options["clear"]:
-                counts = clear_team(team)
-                reporter.line(f"team {team.slug}: cleared {sum(counts.values())} rows")
-            for repo in target.repos:
-                outcome = seeder.seed(team, repo, seed_options[target.key])
-                reporter.finish_repo()
-                outcomes.append(outcome)
-                for warning in outcome.warnings:
-                    reporter.line(f"{repo}: warning: {warning}", style="yellow")
-        return outcomes
+    def _seed(self, cache_dir, targets, per_target, options) -> int:
+        reporter = ConsoleReporter(TextStream(self.stdout), verbosity=options["verbosity"],
+                                   color=not options.get("no_color"),
+                                   force_terminal=True if options.get("force_color") else None)
+        pool = lazy_pool(options["github_token"])
+        factory = client_factory(pool, float(options["max_wait"]), reporter.wait)
+        runner = Runner(cache_dir, factory, reporter, jobs=options["jobs"] or 1)
+        undo = install_sigterm()
+        try:
+            outcomes = runner.run(targets, per_target, clear=options["clear"])
+        except KeyboardInterrupt:
+            self._failure = ("interrupted: everything committed so far is kept; run the same "
+                             "command again to resume")
+            return 130
+        except InterruptRequest as stop:
+            self._failure = (f"stopped by {signal.Signals(stop.signum).name}: everything "
+                             "committed so far is kept; run the same command again to resume")
+            return EXIT_CODES.get(stop.signum, 143)
+        finally:
+            undo()
+            reporter.finish()
+        print_summary(self.stdout.write, self.style.MIGRATE_HEADING, self.style.ERROR, outcomes)
+        failed = [o for o in outcomes if not o.ok]
+        if failed:
+            what = [f"{o.name} ({o.status if o.status != 'ok' else 'quarantined PRs'})"
+                    for o in failed]
+            self._failure = (f"{len(failed)} of {len(outcomes)} repositories need attention: "
+                             + ", ".join(what))
+            return 1
+        return 0
 
 
-def _team(target: Project) -> Team:
-    with transaction.atomic():
-        team, _ = Team.objects.get_or_create(slug=target.team_slug,
-                                             defaults={"name": target.team_name})
-    return team
-
-
-def _check_conflicts(options) -> None:
-    pairs = [("update", "refresh"), ("cache_info", "update"), ("cache_info", "refresh"),
-             ("cache_info", "clear"), ("days_back", "since")]
-    for a, b in pairs:
-        if options[a] not in (None, False) and options[b] not in (None, False):
-            raise CommandError(f"--{a.replace('_', '-')} and --{b.replace('_', '-')} cannot be "
-                               "used together", returncode=2)
-    if options["json"] and not options["cache_info"]:
-        raise CommandError("--json only applies to --cache-info", returncode=2)
-    if options["team"] and not options["repo"]:
-        raise CommandError("--team applies to --repo; projects have their own team",
-                           returncode=2)
-    since, until = options["since"], options["end_date"]
-    if since and until and since > until:
-        raise CommandError(f"--since {since:%Y-%m-%d} is after --end-date {until:%Y-%m-%d}",
-                           returncode=2)
-    if since and since > datetime.now(UTC):
-        raise CommandError(f"--since {since:%Y-%m-%d} is in the future", returncode=2)
+def _check_show_modes(options) -> None:
+    """The commands that only show something take no option that would change anything."""
+    for show in ("cache_info", "status", "plan"):
+        if not options[show]:
+            continue
+        for change in ("update", "refresh", "clear"):
+            if options[change] and not (show == "plan" and change in ("update", "refresh")):
+                raise UsageError(f"--{show.replace('_', '-')} cannot be combined with --{change}")

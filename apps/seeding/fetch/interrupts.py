@@ -1,0 +1,89 @@
+"""Stopping a run cleanly on Ctrl-C or SIGTERM, whatever it is doing.
+
+In the main thread, SIGINT raises ``KeyboardInterrupt`` and SIGTERM (once ``install`` ran) raises
+``InterruptRequest``, anywhere; jobs in other threads never see signals, so a ``StopFlag`` shared
+by all jobs is checked at safe points (before each request, during every wait, between pages) and
+raises ``InterruptRequest`` there. Either way the fetcher records the stop in the log before the
+run ends, and ``deferred_interrupts`` holds a signal back while a batch is being appended.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+class InterruptRequest(Exception):  # noqa: N818 (a request, not an error)
+    """The run was asked to stop (``signum``: SIGINT or SIGTERM)."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+class StopFlag:
+    """Set once by the main thread; every job checks it at safe points."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.signum: int | None = None
+
+    def request(self, signum: int) -> None:
+        self.signum = self.signum or signum
+        self._event.set()
+
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        """Raise ``InterruptRequest`` if a stop was requested."""
+        if self._event.is_set():
+            raise InterruptRequest(self.signum or signal.SIGTERM)
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep ``seconds``, or raise ``InterruptRequest`` as soon as a stop is requested."""
+        if self._event.wait(max(0.0, seconds)):
+            self.check()
+
+
+def _raise_terminate(signum: int, frame: object) -> None:
+    raise InterruptRequest(signum)
+
+
+def install_sigterm() -> Callable[[], None]:
+    """Make SIGTERM raise ``InterruptRequest`` in the main thread; returns the undo function."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, _raise_terminate)
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while a batch is appended, and raise right after.
+
+    An interrupt raised between the batch reaching the file and the writer counting it would
+    leave the writer behind its own log: the stop record appended next would reuse the batch's
+    seqs and corrupt the log. Only the main thread receives signals; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for signum in handlers:
+        signal.signal(signum, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    if caught:
+        if caught[0] == signal.SIGINT and handlers[signal.SIGINT] is signal.default_int_handler:
+            raise KeyboardInterrupt
+        raise InterruptRequest(caught[0])
