@@ -19,6 +19,7 @@ from django.db import DatabaseError
 from eventlog import EventLogError, InvalidRepoNameError, parse_repo
 from eventlog.config import ConfigError, fsync_policy
 
+from ... import status
 from ...cache_info import describe, repo_cache_info
 from ...command_help import EPILOG, tool_version
 from ...database import check_database, database_problem
@@ -184,6 +185,8 @@ class Command(BaseCommand):
         check_database()
         if options["cache_info"]:
             return self._cache_info(cache_dir, targets, options["json"])
+        if options["status"]:
+            return self._status(cache_dir, options["json"])
         run = RunOptions(days_back=options["days_back"], since=options["since"],
                          end_date=options["end_date"], max_prs=options["max_prs"],
                          update=options["update"], refresh=options["refresh"],
@@ -217,6 +220,15 @@ class Command(BaseCommand):
             return 0
         for info in infos:
             self.stdout.write(describe(info))
+        return 0
+
+    def _status(self, cache_dir, as_json: bool) -> int:
+        rows = status.collect(cache_dir)
+        if as_json:
+            self.stdout.write(json.dumps(rows, indent=2, default=str))
+            return 0
+        for line in status.render(rows):
+            self.stdout.write(line)
         return 0
 
     # -- seeding -------------------------------------------------------------------------
