@@ -10,7 +10,8 @@ help:
 	@echo "make demo    offline demo: fake GitHub server + seed_real_projects on SQLite"
 	@echo "make test    the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
 	@echo "make seed    seed_real_projects against real GitHub (ARGS='--project antiwork')"
-	@echo "make lint    ruff;  make check: Django checks;  make bench: benchmarks"
+	@echo "make lint    ruff and the import-layering contracts (pyproject.toml)"
+	@echo "make check   Django checks;  make bench: benchmarks"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,7 @@ seed: migrate
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: install
 	$(BIN)/python manage.py check
