@@ -27,6 +27,7 @@ from .fetch.interrupts import InterruptRequest, StopFlag
 from .outcome import Outcome, RepoOutcome
 from .registry import Project
 from .service import RepoSeeder, SeedOptions, clear_repos
+from .service import clear_team as clear_team_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +47,17 @@ class Runner:
         self._projection_lock = threading.Lock() if connection.vendor == "sqlite" else None
 
     def run(self, projects: list[Project], options: dict[str, SeedOptions], *,
-            clear: bool = False) -> list[RepoOutcome]:
+            clear: bool = False, clear_team: bool = False) -> list[RepoOutcome]:
+        """Seed every repository of ``projects``; ``clear`` first deletes the rows of exactly
+        those repositories (``clear_team``: every row of their teams)."""
         work = [Job(p, repo, options[p.key]) for p in projects for repo in p.repos]
         teams = {p.key: ensure_team(p) for p in projects}
         if clear:
             for project in projects:
-                counts = clear_repos(teams[project.key], list(project.repos))
-                self.reporter.cleared(teams[project.key].slug, project.repos, counts)
+                team = teams[project.key]
+                counts = clear_team_rows(team) if clear_team else \
+                    clear_repos(team, list(project.repos))
+                self.reporter.cleared(team.slug, project.repos, counts)
         if self.jobs == 1 or len(work) == 1:
             return [self._seed(RepoSeeder(**self._seeder_args()), teams, job) for job in work]
         return self._parallel(work, teams)

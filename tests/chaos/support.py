@@ -4,6 +4,8 @@ checking what the pipeline left behind (database, logs, outputs)."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -12,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.db import connection
 
 from apps.metrics.models import Commit, PRCheckRun, PRFile, PRReview, PullRequest, TeamMember
@@ -20,9 +23,11 @@ from apps.seeding.fetch.github.client import GraphQLClient
 from apps.seeding.fetch.github.retry import RetryPolicy
 from apps.seeding.fetch.github.tokens import TokenPool
 from apps.seeding.fetch.state import RETRY_LIMIT, FetchRequest, FetchState
+from apps.seeding.models import AppliedOffset
 from apps.teams.models import Team
 from eventlog import EventLog, open_writer
 from tests.conftest import REPO_ROOT, manage_cmd
+from tests.dbdump import natural_dump
 from tests.expected import db_prs, expected_prs, log_prs
 from tests.fakegithub import FakeGitHub
 from tests.fakegithub.faults import TIMEOUT_KINDS, FaultPlan
@@ -298,3 +303,67 @@ def fetch_log(dataset: dict, repo: str, log_dir: Path, *, page_size: int) -> Non
         state = Fetcher(writer, client, repo).run(FetchState(), request)
         state = Fetcher(writer, client, repo).run(state, request)  # the one retry of gaps
     assert state.complete and not state.retry_due()
+
+
+# -- hostile input (issue 11) -------------------------------------------------------------------
+
+# What must never reach a terminal from data: C0 controls but newline and tab (ESC among
+# them), DEL, C1 controls (CSI, OSC ...), bidi overrides and isolates, line/paragraph separators.
+TERMINAL_CONTROL = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e"
+                              "\\u2066-\\u2069]")
+
+
+def assert_terminal_safe(*texts: str) -> None:
+    """No character a terminal could act on in any of ``texts`` (outputs of a command)."""
+    for text in texts:
+        found = TERMINAL_CONTROL.search(text)
+        assert found is None, \
+            f"{found.group()!r} reached the output: {text[max(0, found.start() - 80):][:200]!r}"
+
+
+def database_state() -> tuple:
+    """Teams, applied offsets and every seeded row by natural key (no pks)."""
+    offsets = set(AppliedOffset.objects.values_list("team__slug", "github_repo"))
+    return set(Team.objects.values_list("slug", flat=True)), offsets, natural_dump()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a failed run must leave as it was: the cache files, the PR events, the rows."""
+
+    files: dict[str, bytes]
+    events: Counter
+    rows: tuple
+
+
+def snapshot(cache_dir: Path, repo: str) -> Snapshot:
+    return Snapshot(files_under(cache_dir), pr_event_counts(cache_dir / repo), database_state())
+
+
+def pass_events(log_dir: Path) -> list[dict]:
+    """The data of every ``pass`` event of a log, oldest first."""
+    return [r.data for r in EventLog(log_dir).read() if r.type == "pass"]
+
+
+def assert_unchanged(before: Snapshot, cache_dir: Path, repo: str, *,
+                     failed_pass: str | None = None) -> None:
+    """The database exactly as ``before``; the cache files byte for byte, or, with
+    ``failed_pass`` (a pass status: ``failed``, ``stopped``), every committed byte kept, no PR
+    event added and the last pass recorded with that status."""
+    assert database_state() == before.rows
+    after = files_under(cache_dir)
+    if failed_pass is None:
+        assert after == before.files
+        return
+    assert after.keys() == before.files.keys()
+    assert all(after[name].startswith(data) for name, data in before.files.items())
+    assert pr_event_counts(cache_dir / repo) == before.events
+    last = pass_events(cache_dir / repo)[-1]
+    assert last["status"] == failed_pass, last
+
+
+def seed_from(seeded_log: Path, cache_dir: Path, repo: str, args: list[str]) -> None:
+    """Start from a complete log of ``repo`` (a copy of ``seeded_log``), projected."""
+    shutil.copytree(seeded_log, cache_dir / repo)
+    with open(os.devnull, "w") as devnull:
+        call_command("seed_real_projects", *args, stdout=devnull)

@@ -57,7 +57,7 @@ REPOS = tuple(SIZES)
 SINCE_DAY = (NOW - timedelta(days=300)).date()
 SINCE = day_start(SINCE_DAY)
 PAGE = 10
-ARGS = [*repo_args(REPOS), *since_arg(SINCE_DAY), "--page-size", str(PAGE)]
+ARGS = [*repo_args(REPOS), *since_arg(SINCE_DAY), "--page-size", str(PAGE), "--jobs", "1"]
 SEED = 20261128
 MIN_KILLS = 25
 MAX_ROUNDS = 150

@@ -1,49 +1,50 @@
-"""PR events as the fetcher writes them, for projector tests that need no server."""
+"""PR events as the fetcher writes them, for projector tests that need no server.
+
+Built by the one generator the fake GitHub serves from (``tests.fakegithub.make_pull_request``,
+exact child counts), served as GitHub would serve it to the page query, and parsed by the app's
+own parser: the same events the fetcher writes, not a hand-made imitation.
+"""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from apps.seeding.events import new_pr_event
+from apps.seeding.fetch.github.parse import Parser
+from apps.seeding.fetch.github.queries import Selection, pr_fields
 from eventlog import Event, open_writer
+from tests.fakegithub import make_pull_request
+from tests.fakegithub.serve_one import served_pull_request
+
+SELECTION = pr_fields(Selection())
 
 
 def actor(login: str, *, id: int | None = None, kind: str = "User", name: str | None = None):
-    return {"login": login, "id": id or abs(hash(login)) % 10**8, "name": name, "type": kind}
+    """An account as GitHub serves ``author`` (``__typename`` User, Bot, ...)."""
+    return {"__typename": kind, "login": login, "id": f"U_{login}",
+            "databaseId": id or abs(hash(login)) % 10**8, "name": name,
+            "url": f"https://github.com/{login}",
+            "avatarUrl": "https://avatars.githubusercontent.com/u/1"}
 
 
 def pr_event(number: int, *, updated="2026-11-01T10:00:00Z", created="2026-10-01T09:00:00Z",
-             state="open", reviews=2, commits=3, files=4, runs=5, title=None,
-             author: dict | None | str = "default") -> dict[str, Any]:
-    """A complete PR event with ``reviews``/``commits``/``files``/``runs`` children, ids unique
-    by PR number."""
-    base = number * 1000
-    author = actor(f"dev{number % 7}", name=f"Dev {number % 7}") if author == "default" else author
-    return new_pr_event(**{
-        "number": number, "title": title or f"PR {number} 🚀", "body": "line 1\r\nline 2",
-        "state": state, "is_draft": False, "author": author,
-        "created_at": created, "updated_at": updated,
-        "merged_at": "2026-11-01T10:00:00Z" if state == "merged" else None,
-        "closed_at": "2026-11-01T10:00:00Z" if state in ("merged", "closed") else None,
-        "additions": 10, "deletions": 2, "changed_files": files, "commits_count": commits,
-        "head_ref": f"feature/{number}", "base_ref": "main", "head_sha": f"{base:040x}",
-        "labels": ["bug"], "assignees": ["dev1"], "milestone": None,
-        "linked_issues": [{"repo": "acme/web", "number": number + 10_000}],
-        "reviews": [{"id": base + i, "state": "approved" if i == 0 else "commented",
-                     "body": "ok", "submitted_at": "2026-10-02T09:00:00Z",
-                     "author": actor(f"reviewer{i}")} for i in range(reviews)],
-        "commits": [{"sha": f"{base + i:040x}", "message": f"commit {i}\n\nbody",
-                     "committed_at": "2026-10-01T10:00:00Z", "additions": 1, "deletions": 1,
-                     "author_name": "Dev", "author_email": "dev@example.com",
-                     "author": actor(f"dev{number % 7}")} for i in range(commits)],
-        "files": [{"path": f"src/file{i}.py", "status": "modified", "additions": 1,
-                   "deletions": 0} for i in range(files)],
-        "check_runs": [{"id": base + i, "name": f"ci-{i}", "status": "completed",
-                        "conclusion": "success", "started_at": "2026-10-01T10:00:00Z",
-                        "completed_at": "2026-10-01T10:05:00Z"} for i in range(runs)],
-        "head_commit_id": f"C_{number}", "statuses": [],
-    })
+             state="open", reviews=2, commits=3, files=4, runs=5, statuses=0, title=None,
+             author: dict | None | str = "default", **overrides: Any) -> dict[str, Any]:
+    """The event of one generated PR with exactly these children (ids unique by number)."""
+    pr = make_pull_request(number, reviews=reviews, commits=commits, files=files,
+                           runs=runs, statuses=statuses, state=state.upper(),
+                           title=title or f"PR {number} 🚀", body="line 1\r\nline 2",
+                           createdAt=created, updatedAt=updated, **overrides)
+    if state == "merged":
+        pr.update(mergedAt="2026-11-01T10:00:00Z", closedAt="2026-11-01T10:00:00Z")
+    elif state == "closed":
+        pr.update(mergedAt=None, closedAt="2026-11-01T10:00:00Z")
+    else:
+        pr.update(mergedAt=None, closedAt=None)
+    if author != "default":
+        pr["author"] = author
+    node = served_pull_request(pr, selection=SELECTION)
+    return Parser().pull_request(node, f"pr {number}", checks=True, statuses=True)
 
 
 def changed(event: dict[str, Any], **fields) -> dict[str, Any]:

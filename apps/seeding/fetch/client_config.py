@@ -72,6 +72,12 @@ def token_pool(token: str | None) -> TokenPool:
     return TokenPool(tokens_from_env(token), max_in_flight=max_in_flight())
 
 
+def default_jobs(tokens: int) -> int:
+    """Repositories fetched at once by default: two per token (so each token's concurrent
+    requests stay at ``SEEDING_MAX_CONCURRENT_PER_TOKEN``), at most 8, at least 1."""
+    return max(1, min(8, 2 * tokens))
+
+
 def lazy_pool(token: str | None) -> Callable[[], TokenPool]:
     """The run's one token pool, built on first need (thread-safe), shared by every job."""
     lock, built = threading.Lock(), []

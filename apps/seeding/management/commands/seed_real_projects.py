@@ -18,15 +18,23 @@ from django.db import DatabaseError
 
 from eventlog import EventLogError, InvalidRepoNameError, parse_repo
 from eventlog.config import ConfigError, fsync_policy
+from eventlog.text import printable
 
-from ... import status
+from ... import run_plan, status
 from ...cache_info import describe, repo_cache_info
 from ...command_help import EPILOG, tool_version
 from ...database import check_database, database_problem
 from ...errors import SeedingError, UsageError
-from ...fetch.client_config import check_settings, client_factory, lazy_pool
+from ...fetch.client_config import (
+    check_settings,
+    client_factory,
+    default_jobs,
+    lazy_pool,
+    tokens_from_env,
+)
 from ...fetch.github.errors import ClientConfigError, GitHubError
-from ...fetch.interrupts import EXIT_CODES, InterruptRequest, install_sigterm
+from ...fetch.interrupts import EXIT_CODES, InterruptRequest, StopFlag, install_sigterm
+from ...json_reporter import JsonReporter
 from ...progress import ConsoleReporter, TextStream
 from ...registry import load_registry, project_json, project_lines
 from ...run_options import RunOptions, check_options, seed_options
@@ -170,6 +178,11 @@ class Command(BaseCommand):
             raise CommandError(str(e), returncode=1) from None
         except DatabaseError as e:
             raise CommandError(database_problem(e), returncode=1) from None
+        except Exception as e:  # a bug: one line, the traceback only with --traceback
+            if options.get("traceback"):
+                raise
+            raise CommandError(f"unexpected error: {type(e).__name__}: {e} (run with "
+                               "--traceback for details)", returncode=1) from None
         if code:
             raise CommandError(self._failure, returncode=code)
 
@@ -196,7 +209,10 @@ class Command(BaseCommand):
         if options["clear_team"] and not options["clear"]:
             raise UsageError("--clear-team only applies with --clear")
         check_settings()
-        return self._seed(cache_dir, targets, seed_options(targets, run), options)
+        per_target = seed_options(targets, run)
+        if options["plan"]:
+            return self._plan(cache_dir, targets, per_target, options)
+        return self._seed(cache_dir, targets, per_target, options)
 
     # -- showing -------------------------------------------------------------------------
 
@@ -233,36 +249,70 @@ class Command(BaseCommand):
 
     # -- seeding -------------------------------------------------------------------------
 
+    def _plan(self, cache_dir, targets, per_target, options) -> int:
+        plans = [run_plan.plan_repo(cache_dir, t, repo, per_target[t.key])
+                 for t in targets for repo in t.repos]
+        users, totals = None, {}
+        if tokens_from_env(options["github_token"]):
+            client = client_factory(lazy_pool(options["github_token"]), 0.0, None)()
+            users = run_plan.budgets(client)
+            needed = [e.repo for e in plans if "full" in e.action or "backfill" in e.action]
+            totals = run_plan.pr_counts(client, needed) if needed else {}
+        run_plan.fill_costs(plans, per_target, totals)
+        if options["json"]:
+            self.stdout.write(json.dumps(run_plan.as_json(plans, users), indent=2))
+        else:
+            for line in run_plan.render(plans, users):
+                self.stdout.write(printable(line, 500))
+        return 0
+
     def _seed(self, cache_dir, targets, per_target, options) -> int:
-        reporter = ConsoleReporter(TextStream(self.stdout), verbosity=options["verbosity"],
-                                   color=not options.get("no_color"),
-                                   force_terminal=True if options.get("force_color") else None)
+        jobs = options["jobs"] or default_jobs(len(tokens_from_env(options["github_token"])))
+        stop = StopFlag() if jobs > 1 else None
+        reporter = self._reporter(options, stop)
         pool = lazy_pool(options["github_token"])
         factory = client_factory(pool, float(options["max_wait"]), reporter.wait)
-        runner = Runner(cache_dir, factory, reporter, jobs=options["jobs"] or 1)
+        runner = Runner(cache_dir, factory, reporter, jobs=jobs, stop=stop)
         undo = install_sigterm()
         try:
-            outcomes = runner.run(targets, per_target, clear=options["clear"])
+            outcomes = runner.run(targets, per_target, clear=options["clear"],
+                                  clear_team=options["clear_team"])
         except KeyboardInterrupt:
-            self._failure = ("interrupted: everything committed so far is kept; run the same "
-                             "command again to resume")
-            return 130
-        except InterruptRequest as stop:
-            self._failure = (f"stopped by {signal.Signals(stop.signum).name}: everything "
-                             "committed so far is kept; run the same command again to resume")
-            return EXIT_CODES.get(stop.signum, 143)
+            return self._stopped(signal.SIGINT, reporter)
+        except InterruptRequest as stop_request:
+            return self._stopped(stop_request.signum, reporter)
         finally:
             undo()
             reporter.finish()
-        print_summary(self.stdout.write, self.style.MIGRATE_HEADING, self.style.ERROR, outcomes)
         failed = [o for o in outcomes if not o.ok]
+        code = 1 if failed else 0
+        if options["json"]:
+            reporter.emit("summary", repositories=len(outcomes), ok=len(outcomes) - len(failed),
+                          requests=sum(int(o.api.get("requests", 0)) for o in outcomes),
+                          exit_code=code)
+        else:
+            print_summary(self.stdout.write, self.style.MIGRATE_HEADING, self.style.ERROR,
+                          outcomes)
         if failed:
             what = [f"{o.name} ({o.status if o.status != 'ok' else 'quarantined PRs'})"
                     for o in failed]
             self._failure = (f"{len(failed)} of {len(outcomes)} repositories need attention: "
                              + ", ".join(what))
-            return 1
-        return 0
+        return code
+
+    def _reporter(self, options, stop):
+        if options["json"]:
+            return JsonReporter(self.stdout, stop=stop)
+        return ConsoleReporter(TextStream(self.stdout), verbosity=options["verbosity"],
+                               color=not options.get("no_color"), stop=stop,
+                               force_terminal=True if options.get("force_color") else None)
+
+    def _stopped(self, signum: int, reporter) -> int:
+        name = signal.Signals(signum).name
+        self._failure = (f"{'interrupted' if signum == signal.SIGINT else f'stopped by {name}'}"
+                         ": everything committed so far is kept; run the same command again to "
+                         "resume")
+        return EXIT_CODES.get(signum, 143)
 
 
 def _check_show_modes(options) -> None:
