@@ -127,6 +127,9 @@ class Completer:
             path = _alias_path(p.item, j)
             errors = [e for e in response.errors if e.under(*path)]
             page = _dig(response.data, path)
+            if not isinstance(page, dict) and _nulled_by_sibling(response.errors, path):
+                follow.append(p)  # not answered: another connection's error nulled its PR
+                continue
             if not isinstance(page, dict):
                 follow += self._failed(p, errors)
                 continue
@@ -205,6 +208,14 @@ def _alias_path(item: Continuation, j: int) -> tuple[str, ...]:
     if item.number is not None:
         return ("repository", f"p{item.number}", f"c{j}")
     return (f"c{j}", item.kind)
+
+
+def _nulled_by_sibling(errors: tuple[FieldError, ...], path: tuple[str, ...]) -> bool:
+    """A connection answered null with no error of its own nor of an ancestor, beside errors
+    of other connections: a sibling under the same PR failed (``commits`` is non-null, so its
+    RESOURCE_LIMITS_EXCEEDED nulls the whole PR alias) and this one was never served."""
+    return bool(errors) and not any(
+        e.under(*path) or path[:len(e.path)] == e.path for e in errors)
 
 
 def _dig(data: Any, path: tuple[str, ...]) -> Any:

@@ -33,7 +33,7 @@ from .github.errors import (
 from .github.queries import NestedSizes, Selection, page_query
 from .github.secrets import clean
 from .interrupts import InterruptRequest, deferred_interrupts
-from .pages import PageBuilder
+from .pages import Locator, PageBuilder
 from .reporting import FetchReporter, NullReporter, WarningKind, WarningLog
 from .retries import retry_incomplete
 from .server_profile import ServerProfile
@@ -236,9 +236,10 @@ class Fetcher:
             kept.append(node)
         builder = PageBuilder(self.call, self.owner, self.name, self.warnings,
                               max_items=self.max_items)
-        found = [(node, ("repository", "pullRequests", "edges", i, "node"))
+        found = [(node, ("repository", "pullRequests", "edges", i, "node"),
+                  Locator(after=page.cursors[i - 1] if i else p.cursor))
                  for i, node in enumerate(kept)]
-        result = builder.build(found, page.errors, self.selection(request, p))
+        result = builder.build(found, page.errors, self.selection(request, p), p.ci_denied)
         p = self._deny(p, result.denied)
         events = [Event(ev.PR_TYPE, ev.pr_key(e["number"]), e) for e in result.events]
         self.fetched_numbers.update(e["number"] for e in result.events)

@@ -16,7 +16,7 @@ from eventlog import Event
 from .. import events as ev
 from .github.errors import GitHubError
 from .github.queries import prs_by_number_query
-from .pages import PageBuilder
+from .pages import Locator, PageBuilder
 from .reporting import WarningKind
 from .state import FetchRequest, FetchState
 
@@ -53,13 +53,13 @@ def _fetch(fetcher: Fetcher, numbers: list[int], request: FetchRequest
     response = fetcher.call(lambda: prs_by_number_query(len(numbers), fetcher.selection(request)),
                             variables)
     repo = response.data.get("repository") or {}
-    found = [(repo.get(f"p{i}"), ("repository", f"p{i}")) for i in range(len(numbers))]
+    found = [(repo.get(f"p{i}"), ("repository", f"p{i}"), Locator(number=n))
+             for i, n in enumerate(numbers)]
     builder = PageBuilder(fetcher.call, fetcher.owner, fetcher.name, fetcher.warnings,
                           max_items=fetcher.max_items)
-    served = [(node, path) for node, path in found if isinstance(node, dict)]
-    result = builder.build(served, response.errors, sel)
+    result = builder.build(found, response.errors, sel)
     fetcher.fetched_numbers.update(numbers)
-    gone = [n for n, (node, _) in zip(numbers, found, strict=True) if not isinstance(node, dict)]
+    gone = [where.number for where in result.gone]
     return [Event(ev.PR_TYPE, ev.pr_key(e["number"]), e) for e in result.events], gone
 
 

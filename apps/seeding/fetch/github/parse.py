@@ -101,7 +101,10 @@ class Parser:
 
     def _list(self, node: dict[str, Any], name: str, gaps: dict[str, ev.Unavailable],
               path: str, parse) -> list[Any] | None:
-        if name in gaps and not isinstance(node.get(name), dict):
+        """The connection's items; ``None`` when it has a gap and no items were served (a
+        partial list with a gap is kept)."""
+        connection = node.get(name)
+        if name in gaps and not (isinstance(connection, dict) and "nodes" in connection):
             return None
         return [parse(n, f"{path}.{name}.nodes[{i}]")
                 for i, n in enumerate(nodes(node.get(name)))]
@@ -211,8 +214,9 @@ def linked_issue(node: dict[str, Any]) -> ev.LinkedIssue:
 
 
 def _head_commit(node: dict[str, Any]) -> dict[str, Any] | None:
+    """The head commit (``headCommit: commits(last: 1)``: the last node)."""
     heads = nodes(node.get("headCommit"))
-    commit = heads[0].get("commit") if heads else None
+    commit = heads[-1].get("commit") if heads else None
     return commit if isinstance(commit, dict) else None
 
 

@@ -34,6 +34,10 @@ CHECK_RUN = "databaseId name status conclusion startedAt completedAt"
 STATUS = "status { contexts { context state description targetUrl createdAt creator { login } } }"
 ISSUE = "number repository { nameWithOwner }"
 REVIEW_IDS = ("fullDatabaseId", "databaseId")  # GHES before 3.10 has only databaseId
+PR_SCALARS = f"""number title body state isDraft createdAt updatedAt mergedAt closedAt
+    additions deletions changedFiles headRefName baseRefName headRefOid
+    author {{ {ACTOR} }}
+    milestone {{ title }}"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +60,15 @@ class NestedSizes:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """What to ask of each PR: nested sizes, CI parts, and the server's review id field."""
+    """What to ask of each PR: nested sizes, CI parts, and the server's review id field.
+    ``connections=False`` asks for the PR's own fields only (and its commit count): for a PR
+    GitHub refuses to serve even with one item per connection."""
 
     sizes: NestedSizes = NestedSizes()
     checks: bool = True
     statuses: bool = True
     review_id: str = "fullDatabaseId"
+    connections: bool = True
 
     def without_ci(self, *, checks: bool = False, statuses: bool = False) -> Selection:
         return replace(self, checks=self.checks and checks, statuses=self.statuses and statuses)
@@ -96,15 +103,14 @@ def commit_ci(sel: Selection) -> str:
 
 def pr_fields(sel: Selection) -> str:
     """The selection of one PullRequest."""
+    if not sel.connections:
+        return f"{PR_SCALARS} commits {{ totalCount }}"
     s = sel.sizes
     head = ""
     if sel.checks or sel.statuses:
         ci = commit_ci(sel)
         head = f"headCommit: commits(last: 1) {{ nodes {{ commit {{ id oid {ci} }} }} }}"
-    return f"""number title body state isDraft createdAt updatedAt mergedAt closedAt
-    additions deletions changedFiles headRefName baseRefName headRefOid
-    author {{ {ACTOR} }}
-    milestone {{ title }}
+    return f"""{PR_SCALARS}
     labels(first: {s.labels}) {{ {PAGE_INFO} nodes {{ name }} }}
     assignees(first: {s.assignees}) {{ {PAGE_INFO} nodes {{ login }} }}
     closingIssuesReferences(first: {s.issues}) {{ {PAGE_INFO} nodes {{ {ISSUE} }} }}
@@ -221,6 +227,8 @@ def all_queries() -> dict[str, str]:
         "page": page_query(), "page_no_ci": page_query(Selection().without_ci()),
         "page_checks_only": page_query(Selection().without_ci(checks=True)),
         "page_ghes": page_query(old), "prs_by_number": prs_by_number_query(3),
+        "page_bare": page_query(Selection(connections=False)),
+        "prs_by_number_bare": prs_by_number_query(1, Selection(connections=False)),
         "continuations": continuation_query(items)[0],
         "continuations_ghes": continuation_query(items, old)[0],
         "ci": ci_query(), "introspection": INTROSPECTION,
