@@ -212,8 +212,9 @@ def ci_query(sel: Selection = Selection()) -> str:
 }}"""
 
 
+# Deprecated fields are listed too: ``databaseId`` is deprecated where ``fullDatabaseId`` exists.
 INTROSPECTION = """query ServerFields {
-  review: __type(name: "PullRequestReview") { fields { name } }
+  review: __type(name: "PullRequestReview") { fields(includeDeprecated: true) { name } }
 }"""
 
 
