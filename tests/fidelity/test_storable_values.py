@@ -22,7 +22,8 @@ ARGS = ["--repo", REPO, "--days-back", "120"]
 TEXT_ONLY = {"review_ids": False}
 ID_ONLY = {name: False for name in ("title", "body", "labels", "paths", "messages", "logins",
                                     "branches", "reviews")}
-BASE = generate_dataset({REPO: 25}, seed=51, now=NOW, days=100, nulls=False, ci="both")
+BASE = generate_dataset({REPO: 25, "acme/api": 10}, seed=51, now=NOW, days=100, nulls=False,
+                        ci="both")
 NUMBERS = sorted(p["number"] for p in BASE["repos"][REPO]["pullRequests"])
 HOSTILE, BIG = [p["number"] for p in BASE["repos"][REPO]["pullRequests"]
                 if p["reviews"] and p["files"] and p["labels"]][:2]
@@ -109,3 +110,35 @@ def test_a_quarantined_update_keeps_the_stored_version_until_github_fixes_it(ser
     seed_ok(*ARGS, "--update")
     assert PullRequest.objects.get(github_pr_id=BIG).title == "Fixed"
     assert not QuarantinedPR.objects.exists()
+
+
+def test_text_longer_than_its_column_quarantines_its_pr_and_later_repos_still_seed(serve):
+    """A new PR state longer than ``PullRequest.state`` (10): PostgreSQL's COPY refuses it
+    (before the fix: an uncaught driver error ended the whole run), SQLite would store it;
+    both now quarantine that PR alone and go on."""
+    data = dataset()
+    served_pr = data["repos"][REPO]["pullRequests"][0]
+    served_pr["state"] = "MERGE_QUEUED_LONG"
+    serve(data, extra_enum_values={"PullRequestState": ["MERGE_QUEUED_LONG"]})
+    run = seed("--repo", REPO, "--repo", "acme/api", "--days-back", "120", "--jobs", "1")
+    assert run.code == 1, run.output
+    number = served_pr["number"]
+    assert f"{REPO}#{number}: quarantined: ValueOutOfRange: metrics_pullrequest.state " \
+        "cannot hold 17 characters (at most 10)" in run.output
+    assert "unexpected error" not in run.output
+    assert PullRequest.objects.filter(github_repo=REPO).count() == 24
+    assert PullRequest.objects.filter(github_repo="acme/api").count() == 10
+
+
+def test_a_driver_error_during_copy_is_djangos_data_error(team):
+    """The COPY path of PostgreSQL raises what every other statement raises (so quarantine
+    catches it), here for a timestamp the database refuses."""
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's bulk path")
+    from django.db import DataError, transaction
+
+    from apps.seeding.projection.upsert import BulkUpsert
+    insert = BulkUpsert(PullRequest, ["team_id", "github_repo", "github_pr_id", "title",
+                                      "state", "pr_created_at", "pr_updated_at"], None)
+    with pytest.raises(DataError), transaction.atomic():
+        insert.execute([(team.pk, REPO, 1, "t", "open", "not a time", "2026-01-01T00:00:00Z")])

@@ -10,8 +10,11 @@ de-duplicate rows by their unique key.
 
 Values are made storable here, in one place: text the database cannot hold becomes U+FFFD
 (``\\u0000`` on PostgreSQL, lone surrogates on both; the log keeps the exact original), and an
-integer outside its column's range raises ``ValueOutOfRange`` (a data error: the projector
-quarantines the PR, it never clamps).
+integer outside its column's range or text longer than its column raises ``ValueOutOfRange`` on
+every database (a data error: the projector quarantines the PR, it never clamps or cuts; SQLite
+would store text beyond a column's length, PostgreSQL refuses it, so both refuse it here). A
+driver error during PostgreSQL's COPY is raised as Django's (``DataError`` ...), like every other
+statement's, so the projector's quarantine sees it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ _UNSTORABLE = {"postgresql": re.compile("[\x00\ud800-\udfff]"),
 
 
 class ValueOutOfRange(ValueError):
-    """An integer does not fit its column (e.g. an id beyond 64 bits)."""
+    """A value does not fit its column (an id beyond 64 bits, text beyond a column's length)."""
 
 
 class BulkUpsert:
@@ -78,7 +81,7 @@ class BulkUpsert:
         with connection.cursor() as cursor:
             cursor.execute(create)
             cursor.execute(truncate)  # a failed earlier statement may have left rows behind
-            with cursor.cursor.copy(copy_sql) as copy:
+            with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
                 for row in params:
                     copy.write_row(row)
             cursor.execute(upsert)
@@ -142,6 +145,17 @@ def _in_range(field: models.Field) -> Callable[[int], int]:
     return check
 
 
+def _fitting_text(field: models.Field) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        value = storable_text(value)
+        if len(value) > field.max_length:
+            raise ValueOutOfRange(f"{field.model._meta.db_table}.{field.column} cannot hold "
+                                  f"{len(value)} characters (at most {field.max_length}): "
+                                  f"{value[:40]!r}")
+        return value
+    return check
+
+
 def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     """How a Python value of ``field`` is handed to the driver (None: as is)."""
     if isinstance(field, models.DateTimeField):
@@ -149,6 +163,8 @@ def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     if isinstance(field, models.JSONField):
         return lambda value: connection.ops.adapt_json_value(_storable_json(value),
                                                              field.encoder)
+    if isinstance(field, models.CharField) and field.max_length:
+        return _fitting_text(field)
     if isinstance(field, models.CharField | models.TextField):
         return storable_text
     if field.get_internal_type() in INTEGER_RANGES and not field.primary_key \
