@@ -2,10 +2,12 @@
 (lower-cased like the known ones), warned about once per run and repository, and never stops
 the repository."""
 
+from datetime import timedelta
+
 import pytest
 
 from apps.metrics.models import PRCheckRun, PRFile, PRReview
-from tests.fakegithub import generate_dataset
+from tests.fakegithub import finish_checks, generate_dataset, start_checks
 
 from .support import NOW, seed
 
@@ -54,3 +56,20 @@ def test_each_new_value_is_warned_about_once(serve):
         assert len(lines) == 1, (value, summary)
         assert f"stored as '{value.lower()}'" in lines[0]
     assert summary.count("unknown") == 4
+
+
+def test_a_new_value_first_seen_when_pending_ci_is_re_polled_is_warned_about(serve):
+    data = generate_dataset({REPO: 10}, seed=72, now=NOW - timedelta(days=1), days=30,
+                            nulls=False, ci="checks")
+    number = next(p["number"] for p in data["repos"][REPO]["pullRequests"]
+                  if p["state"] == "OPEN")
+    start_checks(data, REPO, number, runs=2, statuses=0)
+    gh = serve(data, extra_enum_values={"CheckConclusionState": ["SUPERSEDED"]})
+    seed("--repo", REPO, "--days-back", "60")
+    gh.mutate(lambda d: finish_checks(d, REPO, number, conclusion="SUPERSEDED"))
+    run = seed("--repo", REPO, "--days-back", "60", "--update")
+    assert run.code == 0 and gh.stats.by_shape["nodes+viewer"] == 1  # the re-poll saw it
+    summary = run.output[run.output.index("PRs in the window"):]
+    assert summary.count("unknown check conclusion 'SUPERSEDED'") == 1
+    assert PRCheckRun.objects.filter(pull_request__github_pr_id=number,
+                                     conclusion="superseded").count() == 2

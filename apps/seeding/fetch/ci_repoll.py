@@ -21,7 +21,7 @@ from ..timestamps import parse_ts
 from .completion import ERROR_GAPS, Completer, Draft
 from .github import parse
 from .github.queries import ci_query
-from .pages import CI_FIELDS
+from .pages import CI_FIELDS, report_unknown_enums
 from .state import FetchRequest, FetchState
 
 if TYPE_CHECKING:
@@ -114,4 +114,5 @@ def _poll(fetcher: Fetcher, request: FetchRequest, ids: list[str], due: Due) -> 
             data = ev.new_ci_event(number, sha, check_runs=ci["check_runs"],
                                    statuses=ci["statuses"], unavailable=dict(draft.gaps))
             events.append(Event(ev.CI_TYPE, ev.ci_key(number), data))
+    report_unknown_enums(fetcher.warnings, parser)
     return events

@@ -180,10 +180,14 @@ class PageBuilder:
                           f"GitHub could not serve a PR of this page ({message})", message)
 
     def _report_unknown_enums(self) -> None:
-        for what, value in sorted(self.parser.unknown):
-            self.warnings.add(WarningKind.UNKNOWN_ENUM,
-                              f"GitHub sent an unknown {what} {value!r}; stored as "
-                              f"{value.lower()!r}", f"{what}={value}")
+        report_unknown_enums(self.warnings, self.parser)
+
+
+def report_unknown_enums(warnings: WarningLog, parser: parse.Parser) -> None:
+    """One warning per enum value ``parser`` met that this code does not know."""
+    for what, value in sorted(parser.unknown):
+        warnings.add(WarningKind.UNKNOWN_ENUM, f"GitHub sent an unknown {what} {value!r}; "
+                     f"stored as {value.lower()!r}", f"{what}={value}")
 
 
 def _has(container: dict | list, key: str | int) -> bool:
