@@ -172,7 +172,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         try:
             code = self._handle(options)
-        except (SeedingError, ConfigError, ClientConfigError) as e:
+        except SeedingError as e:
+            raise CommandError(str(e), returncode=e.exit_code) from None
+        except (ConfigError, ClientConfigError) as e:
             raise CommandError(str(e), returncode=2) from None
         except (EventLogError, GitHubError) as e:
             raise CommandError(str(e), returncode=1) from None
