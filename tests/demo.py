@@ -4,8 +4,9 @@
    few injected faults, and points ``seed_real_projects`` at it with ``GITHUB_GRAPHQL_URL``;
 2. starts seeding and kills the process (SIGKILL) mid-fetch;
 3. runs again: it resumes from the last committed page;
-4. runs once more: the log covers the window, so it makes no GitHub request;
-5. prints what landed in the database.
+4. runs again: only PRs GitHub would not serve completely are asked again, by number;
+5. runs once more: the log covers the window, so it makes no GitHub request;
+6. prints what landed in the database, and where the logs and the database are.
 
 Uses the default SQLite database and ``.seeding_cache/demo`` for the logs (both reset first).
 """
@@ -91,6 +92,22 @@ print(f"  biggest PR: {biggest} with {biggest.n} files, {biggest.commits.count()
     subprocess.check_call([sys.executable, "manage.py", "shell", "-c", code], cwd=REPO_ROOT)
 
 
+def closing_hint(cache: Path) -> str:
+    """Where the demo left its data and how to look at it (commands for a fresh shell)."""
+    where = cache.relative_to(REPO_ROOT)
+    db = os.environ.get("DATABASE_URL") or "db.sqlite3 (SQLite, in the project directory)"
+    return f"""
+The demo's logs:     {where}/  (one directory per repository)
+The demo's database: {db}, team "demo"
+Look at them from the project directory:
+  .venv/bin/eventlog info --cache-dir {where}
+  .venv/bin/eventlog tail {REPOS[0]} -n 5 --cache-dir {where}
+  .venv/bin/eventlog verify --cache-dir {where}
+  SEEDING_CACHE_DIR={where} .venv/bin/python manage.py seed_real_projects --status
+  .venv/bin/python manage.py createsuperuser && .venv/bin/python manage.py runserver
+      then open http://127.0.0.1:8000/admin/ (the "Ingestion status" page is linked there)"""
+
+
 def main() -> int:
     cache = REPO_ROOT / ".seeding_cache" / "demo"
     shutil.rmtree(cache, ignore_errors=True)
@@ -107,14 +124,15 @@ def main() -> int:
                          "--cache-dir", str(cache)], cwd=REPO_ROOT)
         banner("2. run again: it resumes from the last committed page")
         seed(env)
-        banner("3. run again: the log covers the window, so no GitHub request is made")
+        banner("3. run again: only the PRs GitHub would not serve completely are asked again")
+        seed(env)
+        banner("4. and again: the log covers the window, so no GitHub request is made")
         before = requests_served(state_file)
         seed(env)
         print(f"\nGitHub requests during this run: {requests_served(state_file) - before}")
         banner("what landed in the database (team 'demo')")
         show_database()
-        print("\nBrowse it: python manage.py createsuperuser && python manage.py runserver, "
-              "then http://127.0.0.1:8000/admin/")
+        print(closing_hint(cache))
     finally:
         server.terminate()
         server.wait()
