@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventlog import Event
+from eventlog.text import plural
 
 from .. import events as ev
 from .github.errors import GitHubError
@@ -74,6 +75,7 @@ def _report(fetcher: Fetcher, state: FetchState) -> None:
         more = len(state.incomplete) - 10
         fetcher.warnings.add(
             WarningKind.INCOMPLETE,
-            f"{len(state.incomplete)} PRs are incomplete (GitHub would not serve all of their "
-            f"data): {numbers}{f' and {more} more' if more > 0 else ''}",
+            f"{plural(len(state.incomplete), 'PR')} {'is' if len(state.incomplete) == 1 else 'are'}"
+            f" incomplete (GitHub would not serve all of their data): {numbers}"
+            f"{f' and {more} more' if more > 0 else ''}",
             str(len(state.incomplete)))
