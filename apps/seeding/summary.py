@@ -13,6 +13,7 @@ from .outcome import RepoOutcome
 COLUMNS = ("repo", "team", "status", "fetched", "requests", "points", "waits", "PRs",
            "new", "updated", "unchanged", "removed")
 Write = Callable[[str], None]
+MESSAGE_WIDTH = 2000
 
 
 def summary_rows(outcomes: list[RepoOutcome]) -> list[tuple[str, ...]]:
@@ -54,7 +55,10 @@ def attention(o: RepoOutcome) -> list[str]:
     name = printable(o.name, 80)
     lines = []
     if not o.ok and o.status != "ok":
-        lines.append(f"{name}: {o.status}: {printable(o.message, 400)}; {next_step(o)}")
+        # o.message is cut to a few hundred characters where it is made (secrets.clean);
+        # escaping may lengthen it up to six times, and its end says why the run stopped
+        lines.append(f"{name}: {o.status}: {printable(o.message, MESSAGE_WIDTH)}; "
+                     f"{next_step(o)}")
     for warning in o.fetch_warnings:
         lines.append(f"{name}: warning: {printable(warning_text(warning), 500)}")
     for note in o.notes:

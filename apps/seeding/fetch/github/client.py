@@ -21,6 +21,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
+import urllib3
 
 from .classify import classify
 from .endpoint import display_url
@@ -38,13 +39,14 @@ from .errors import (
     WaitTooLongError,
 )
 from .retry import Action, Attempts, Decision, RetryPolicy
-from .secrets import clean
+from .secrets import clean, redact
 from .tokens import Token, TokenPool
 
 DEFAULT_URL = "https://api.github.com/graphql"
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 VIEWER_QUERY = "query Viewer { rateLimit { cost remaining resetAt } viewer { login } }"
 READ_CHUNK = 1 << 16
+SERVER_TEXT_LIMIT = 200  # characters of an error text from the server kept in its message
 Sleeper = Callable[[float, str], None]
 
 
@@ -181,11 +183,14 @@ class GraphQLClient:
                          "Accept": "application/vnd.github+json", "User-Agent": "pr-seeding"})
             body = self._read_body(http, started)
         except requests.RequestException as e:
-            reason = clean(f"{type(e).__name__}: {e}", self.pool.secrets, 200)
+            reason = clean(f"{type(e).__name__}: {e}", self.pool.secrets, SERVER_TEXT_LIMIT)
             raise TransportError(f"no response from {display_url(self.url)} ({reason})") \
                 from None
         self.pool.observe(token, http.headers)
-        data, errors = classify(http.status_code, http.headers, body)
+        try:
+            data, errors = classify(http.status_code, http.headers, body)
+        except GitHubError as error:
+            raise _scrubbed(error, self.pool.secrets) from None
         self.pool.observe(token, {}, user=_viewer(data))
         cost = _cost(data)
         self.stats.points += cost
@@ -209,7 +214,8 @@ class GraphQLClient:
                 if time.monotonic() > deadline:
                     raise _too_slow(self)
                 chunks.append(chunk)
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, urllib3.exceptions.HTTPError) as e:
+            # a watchdog hang-up shows as a broken read (ProtocolError), as does a dropped link
             if time.monotonic() >= deadline:
                 raise _too_slow(self) from None
             raise requests.ConnectionError(e) from None
@@ -245,7 +251,16 @@ class GraphQLClient:
                 self.stats.secondary_waits += 1
             else:
                 self.stats.rate_limit_waits += 1
-        self._sleep(decision.delay, decision.reason)
+        self._sleep(decision.delay, clean(decision.reason, self.pool.secrets, SERVER_TEXT_LIMIT))
+
+
+def _scrubbed(error: GitHubError, secrets: list[str]) -> GitHubError:
+    """``error`` with its message and body excerpt redacted, the message cut to
+    ``SERVER_TEXT_LIMIT`` characters: text from the server may quote a token and run for
+    megabytes, and every message is printed, logged and wrapped in others."""
+    error.args = (clean(str(error), secrets, SERVER_TEXT_LIMIT), *error.args[1:])
+    error.body = redact(error.body, secrets)
+    return error
 
 
 def _hang_up(http: requests.Response) -> None:

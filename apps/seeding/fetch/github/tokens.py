@@ -22,7 +22,9 @@ from .errors import AuthError, ClientConfigError, MissingTokenError
 from .secrets import redact as redact  # re-exported: the one redaction function
 
 DEFAULT_MAX_IN_FLIGHT = 2
-SEPARATORS = re.compile(r"[,\s]+")
+# ASCII separators only: a carriage return separates lines (CRLF files) but not two halves of a
+# token, and Unicode spaces (a no-break space pasted with a token) are refused, not separators.
+SEPARATORS = re.compile(r"[, \t\n\f\v]+")
 
 
 @dataclass(slots=True)
@@ -48,17 +50,26 @@ class Token:
 
 
 def parse_tokens(raw: str | None) -> list[str]:
-    """Tokens from a string (commas, spaces and newlines separate them). A token holding any
-    other control or non-ASCII character is refused, named "token 2 of 3", before any use."""
-    tokens = [t for t in SEPARATORS.split(raw or "") if t]
+    """Tokens from a string: commas, spaces, tabs and line ends (LF, CRLF) separate them. A
+    token holding any other control or non-ASCII character (a carriage return inside it, a
+    zero-width or no-break space, an accented letter) is refused, named "token 2 of 3", before
+    any use."""
+    tokens = [t.strip("\r") for t in SEPARATORS.split(raw or "")]
+    tokens = [t for t in tokens if t]
     for i, token in enumerate(tokens):
-        bad = next((c for c in token if not 0x21 <= ord(c) <= 0x7E), None)
-        if bad is not None:
-            kind = "a non-ASCII" if ord(bad) > 0x7F else "a control"
-            raise ClientConfigError(
-                f"token {i + 1} of {len(tokens)} contains {kind} character (U+{ord(bad):04X} at "
-                f"position {token.index(bad) + 1}); paste the token again without it")
+        check_token(token, f"token {i + 1} of {len(tokens)}")
     return list(dict.fromkeys(tokens))
+
+
+def check_token(token: str, label: str) -> None:
+    """Refuse (``ClientConfigError``, naming ``label``, never the token) a token holding any
+    character outside printable ASCII: it could not be sent in a header, or is a paste error."""
+    bad = next((c for c in token if not 0x21 <= ord(c) <= 0x7E), None)
+    if bad is not None:
+        kind = "a non-ASCII" if ord(bad) > 0x7F else "a control"
+        raise ClientConfigError(
+            f"{label} contains {kind} character (U+{ord(bad):04X} at position "
+            f"{token.index(bad) + 1}); paste the token again without it")
 
 
 class TokenPool:
@@ -73,6 +84,8 @@ class TokenPool:
         if not unique:
             raise MissingTokenError("no GitHub token configured")
         n = len(unique)
+        for i, secret in enumerate(unique):  # never let requests fail on a header it can't send
+            check_token(secret, f"token {i + 1} of {n}")
         self.tokens = [Token(f"token {i + 1} of {n}", s) for i, s in enumerate(unique)]
         self.low_water, self.clock, self.max_in_flight = low_water, clock, max(1, max_in_flight)
         self._budgets: dict[str, Budget] = {t.label: Budget() for t in self.tokens}
