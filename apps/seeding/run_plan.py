@@ -25,7 +25,7 @@ from .service import SeedOptions
 
 COUNT_BATCH = 50
 FOLLOW_UP_SHARE = 0.1   # requests for nested pages, per page (measured in bench/, heavy-tailed)
-PR_CONNECTIONS = 7      # labels, assignees, issues, reviews, commits, files, head commit
+PR_CONNECTIONS = 6      # labels, assignees, closing issues, reviews, commits, files
 
 
 @dataclass(slots=True)
@@ -43,7 +43,7 @@ class RepoPlan:
 
 def page_points(page_size: int, ci: bool, suites: int = NestedSizes().suites) -> int:
     """GitHub's points for one page query: requests to fill every connection / 100."""
-    per_pr = PR_CONNECTIONS + (2 + suites if ci else 0)
+    per_pr = PR_CONNECTIONS + (2 + suites if ci else 0)  # CI: head commit, suites, runs
     return max(1, math.floor((1 + page_size * per_pr) / 100 + 0.5))
 
 

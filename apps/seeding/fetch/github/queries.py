@@ -50,7 +50,7 @@ class NestedSizes:
     labels: int = 100
     assignees: int = 50
     issues: int = 25
-    suites: int = 10
+    suites: int = 5       # a connection under each PR: costs points (most heads have 1-3)
     runs: int = 100
 
     def halved(self) -> NestedSizes:
