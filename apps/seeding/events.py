@@ -46,8 +46,9 @@ class Gap(StrEnum):
     ERROR = "error"                  # another error GitHub reported for this path
 
 
-RETRYABLE_GAPS = frozenset({Gap.NOT_FOUND, Gap.RESOURCE_LIMITS, Gap.TIMEOUT, Gap.ERROR,
-                            Gap.TOO_LARGE})
+# A PR with any other gap is incomplete (listed, fetched again); FORBIDDEN is the token's lack
+# of a permission, which another request would only repeat.
+PERMANENT_GAPS = frozenset({Gap.FORBIDDEN})
 
 
 class Actor(TypedDict):
@@ -242,12 +243,3 @@ def ci_pending(check_runs: list[CheckRun] | None, statuses: list[StatusContext] 
     """Whether any check run or status context has not reached a final state."""
     return any(run["status"] in PENDING_CHECK_STATUSES for run in check_runs or ()) or \
         any(status["state"] in PENDING_STATUS_STATES for status in statuses or ())
-
-
-def missing_connections(event: PREvent | CIEvent, *,
-                        retryable_only: bool = False) -> dict[str, Unavailable]:
-    """The event's unavailable connections (only those worth fetching again, if asked)."""
-    gaps = event.get("unavailable") or {}
-    if not retryable_only:
-        return dict(gaps)
-    return {k: v for k, v in gaps.items() if v.get("reason") in RETRYABLE_GAPS}

@@ -21,6 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from apps.seeding.events import PERMANENT_GAPS
 from apps.seeding.timestamps import format_ts as ts
 from apps.seeding.timestamps import parse_ts
 
@@ -202,7 +203,7 @@ class FetchState:
         for event in events:
             key = str(event["number"])
             missing = {k: v["reason"] for k, v in (event.get("unavailable") or {}).items()
-                       if v["reason"] != "forbidden"}
+                       if v["reason"] not in PERMANENT_GAPS}
             if not missing:
                 incomplete.pop(key, None)
                 continue

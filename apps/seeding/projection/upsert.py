@@ -27,6 +27,8 @@ from typing import Any
 from django.db import connection, models
 from django.db.backends.base.operations import BaseDatabaseOperations
 
+from ..timestamps import parse_ts
+
 INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
 _UNSTORABLE = {"postgresql": re.compile("[\x00\ud800-\udfff]"),
                "sqlite": re.compile("[\ud800-\udfff]")}
@@ -130,7 +132,7 @@ def _sqlite_datetime(value: datetime | str) -> str:
     if isinstance(value, str):
         if len(value) == 20 and value[10] == "T" and value[19] == "Z":
             return f"{value[:10]} {value[11:19]}"
-        value = datetime.fromisoformat(value)
+        value = parse_ts(value)
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
 
