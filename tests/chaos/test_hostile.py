@@ -12,6 +12,7 @@ event added and the failure recorded as the last pass. A configuration error sen
 from __future__ import annotations
 
 import copy
+import json
 import os
 import subprocess
 from collections.abc import Callable
@@ -404,3 +405,27 @@ def test_an_endless_body_is_abandoned_at_the_cap_with_memory_a_small_multiple_of
         assert_failed_cleanly(result, "gave up after 6", code=1)
     assert "passed the maximum size of 1,000,000 bytes" in result.output
     assert peaks["huge_body"] < peaks["502_json"] + 8 * cap, peaks
+
+
+@pytest.mark.parametrize("separator", ["\n", "\r\n", ", "], ids=["LF", "CRLF", "comma"])
+def test_tokens_one_per_line_are_accepted_and_never_shown(
+        separator, dataset, seeded_log, runner, process_env, cache_dir):
+    """``GITHUB_SEEDING_TOKENS="$(cat tokens.txt)"`` (LF or CRLF lines; command substitution
+    keeps a last CR): the run uses the tokens, and no output, log file, cache listing
+    (``--cache-info --json``, ``eventlog info --json``) or row holds any of them."""
+    runner.secrets |= set(TOKENS)
+    seed_from(seeded_log, cache_dir, REPO, WINDOW)
+    raw = separator.join(TOKENS) + separator.rstrip("\n")
+    with FakeGitHub(copy.deepcopy(dataset), tokens=list(TOKENS),
+                    secondary_points_per_minute=None) as gh:
+        gh.mutate(changed_on_github)
+        env = {**chaos_env(process_env, gh.url, GITHUB_SEEDING_TOKENS=raw)}
+        del env["GITHUB_TOKEN"]
+        result = runner.seed(*UPDATE, env=env)
+        assert gh.stats.total > 0
+    assert result.returncode == 0, result.output
+    assert "1 updated" in result.stdout
+    for shown in (runner.seed(*WINDOW, "--cache-info", "--json", env=env),
+                  runner.eventlog("info", REPO, "--json", "--cache-dir", str(cache_dir), env=env)):
+        assert shown.returncode == 0, shown.output
+        json.loads(shown.stdout)
