@@ -199,3 +199,47 @@ def test_an_invalid_repository_name_from_github_is_ignored_and_never_printed_raw
         result = runner.seed(*WINDOW, env=env)
     assert_terminal_safe(result.stdout, result.stderr)
     assert_succeeded(result)
+
+
+def test_a_hostile_error_message_is_escaped_wherever_the_failed_pass_is_shown(
+        dataset, runner, process_env, cache_dir, tmp_path_factory):
+    """A final GitHub error whose message clears the screen and writes the clipboard: the
+    failure line, ``--cache-info``, ``--status`` and ``eventlog tail`` show it escaped; their
+    ``--json`` forms give back the message stored in the log, exactly."""
+    seeded = tmp_path_factory.mktemp("seeded") / REPO
+    fetch_log(dataset, REPO, seeded, page_size=10)
+    seed_from(seeded, cache_dir, REPO, WINDOW)
+    message = f"{OSC_52}\x1b[2J\x9b6n\u202eevil\x00"
+    data = copy.deepcopy(dataset)
+    with FakeGitHub(data, secondary_points_per_minute=None) as gh:
+        env = chaos_env(process_env, gh.url)
+        gh.mutate(lambda d: touch_pr(d, REPO, hostile_number(d), datetime.now(UTC)))
+        gh.faults.tamper_next(lambda body: {"data": None, "errors": [
+            {"type": "FORBIDDEN", "message": message}]})
+        failed = runner.seed(*WINDOW, "--update", env=env)
+    assert failed.returncode == 1, failed.output
+    stored = [r.data for r in EventLog(cache_dir / REPO).read() if r.type == "pass"][-1]
+    assert stored["status"] == "failed" and message in stored["error"]
+    log_args = ["--cache-dir", str(cache_dir)]
+    human = [failed, runner.seed(*WINDOW, "--cache-info", env=env),
+             runner.seed(*WINDOW, "--status", env=env),
+             runner.eventlog("tail", REPO, "-n", "3", *log_args, env=env)]
+    for result in human:
+        assert "Traceback" not in result.output, result.output
+        assert_terminal_safe(result.stdout, result.stderr)
+    assert "\\x1b]52;c;cm0gLXJmIH4K\\x07" in human[1].stdout, human[1].stdout
+    documents = [json.loads(runner.seed(*WINDOW, flag, "--json", env=env).stdout)
+                 for flag in ("--cache-info", "--status")]
+    tail = runner.eventlog("tail", REPO, "-n", "3", "--json", *log_args, env=env)
+    documents.append([json.loads(line) for line in tail.stdout.splitlines()])
+    for document in documents:
+        assert stored["error"] in strings(document), document
+
+
+def strings(value) -> list[str]:
+    """Every string in a parsed JSON document."""
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) \
+        else ()
+    return [text for item in items for text in strings(item)]
