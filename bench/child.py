@@ -22,11 +22,14 @@ from .workspace import PROJECT_ROOT
 TASKS: dict[str, tuple[str, bool]] = {
     "project": ("bench.replay:project", True),
     "naive": ("bench.naive:seed_sample", True),
-    "floor_sqlite": ("bench.floor:sqlite_floor", False),
-    "floor_postgres": ("bench.floor:postgres_floor", False),
+    "floor_sqlite": ("bench.floor:sqlite_floor", True),   # Django only for the field lists
+    "floor_postgres": ("bench.floor:postgres_floor", True),
     "compact_peak": ("bench.compaction:compact_peak", False),
     "fetch_overhead": ("bench.overhead:measure_fetch", False),
     "fingerprint": ("bench.parity:fingerprint", False),
+    "seed": ("bench.seedrun:run_command", True),
+    "upsert_compare": ("bench.upsert:project_twice", True),
+    "db_digest": ("bench.seedrun:database_digest", True),
 }
 
 

@@ -2,11 +2,14 @@
 
 Rows are built from the log ahead of time, one batch of ``BATCH_PRS`` PRs at a time, as tuples
 with pre-assigned primary keys for PRs and members (so no lookup is needed for foreign keys);
-building is not timed. Only the writes are timed: on SQLite, ``sqlite3`` ``executemany``
-upserts (the projector's SQL) in one ``BEGIN IMMEDIATE`` transaction per batch, with the
-project's pragmas (WAL, ``synchronous=NORMAL``) and foreign keys on, as Django sets them; on
-PostgreSQL, one ``COPY ... FROM STDIN`` per table per batch, one transaction per batch. Same
-tables, indexes and constraints as the projector writes into (a copy of the migrated template).
+building is not timed. Team members are collected from the whole log first (also untimed) and
+coalesced by the projector's own rule, so each is written once, complete. Only the writes are
+timed: on SQLite, ``sqlite3`` ``executemany`` of the projector's statements (upserts for members,
+PRs and reviews, inserts for commits, files and CI, see ``schema.write_sql``) in one ``BEGIN
+IMMEDIATE`` transaction per batch, with the project's pragmas (WAL, ``synchronous=NORMAL``) and
+foreign keys on, as Django sets them; on PostgreSQL, one ``COPY ... FROM STDIN`` per table per
+batch, one transaction per batch. Same tables, indexes and constraints as the projector writes
+into (a copy of the migrated template).
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from apps.seeding.projection import rows
+from apps.seeding.projection.batch import _coalesce  # the projector's member rule, not a copy
 from eventlog import EventLog
 
-from .schema import COLUMNS, COMMITS, FILES, MEMBERS, PRS, REVIEWS, RUNS, count_rows, upsert_sql
+from .schema import COMMITS, FILES, MEMBERS, PRS, REVIEWS, RUNS, columns, count_rows, write_sql
 
 BATCH_PRS = 500  # the projector's BATCH_EVENTS
 Tables = dict[str, list[tuple]]
+TIMES = {PRS: ("pr_created_at", "pr_updated_at", "merged_at", "closed_at", "first_review_at")}
+JSON_FIELDS = ("labels", "assignees", "linked_issues", "missing_data")
 
 
 def sqlite_floor(log_dir: str, repo: str, dsn: str) -> dict[str, Any]:
@@ -33,7 +39,7 @@ def sqlite_floor(log_dir: str, repo: str, dsn: str) -> dict[str, Any]:
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
         conn.execute(f"PRAGMA {pragma}")
     team = _create_team(conn.cursor(), "?")
-    statements = {table: upsert_sql(table) for table in COLUMNS}
+    statements = {table: write_sql(table) for table in columns()}
 
     def write(tables: Tables) -> None:
         conn.execute("BEGIN IMMEDIATE")
@@ -52,11 +58,12 @@ def postgres_floor(log_dir: str, repo: str, dsn: str) -> dict[str, Any]:
     conn = psycopg.connect(dsn)
     with conn.transaction(), conn.cursor() as cur:
         team = _create_team(cur, "%s")
+    cols = columns()
 
     def write(tables: Tables) -> None:
         with conn.transaction(), conn.cursor() as cur:
             for table, values in tables.items():
-                with cur.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+                with cur.copy(f"COPY {table} ({', '.join(cols[table])}) FROM STDIN") as copy:
                     for row in values:
                         copy.write_row(row)
 
@@ -75,7 +82,8 @@ def _create_team(cursor, placeholder: str) -> int:
 
 
 def _run(log_dir: Path, builder: RowBuilder, write: Callable[[Tables], None]) -> dict[str, Any]:
-    """Build each batch (untimed), then write it (timed)."""
+    """Collect the members (untimed), build each batch (untimed), then write it (timed)."""
+    builder.collect_members(data for batch in pr_batches(log_dir) for _, data in batch)
     seconds, prs = 0.0, 0
     for batch in pr_batches(log_dir):
         tables = builder.build(batch)
@@ -117,11 +125,20 @@ class RowBuilder:
 
     def __init__(self, team: int, repo: str, when: Callable[[Any], Any]) -> None:
         self.team, self.repo, self.when = team, repo, when
-        self.members: dict[str, int] = {}
+        self.members: dict[str, dict[str, Any]] = {}
+        self.member_ids: dict[str, int] = {}
         self.next_pr = 1
+        self.pr_columns = columns()[PRS]
+
+    def collect_members(self, events: Iterator[dict[str, Any]]) -> None:
+        """Every member of the log with its fields coalesced as the projector does."""
+        for data in events:
+            for actor in rows.actors(data):
+                fields = rows.member_fields(actor)
+                _coalesce(self.members.setdefault(actor["login"], fields), fields)
 
     def build(self, batch: list[tuple[int, dict[str, Any]]]) -> Tables:
-        tables: Tables = {table: [] for table in COLUMNS}
+        tables: Tables = {table: [] for table in columns()}
         for seq, data in batch:
             self._pr(tables, seq, data)
         return tables
@@ -130,41 +147,41 @@ class RowBuilder:
         if not actor:
             return None
         login = actor["login"]
-        if login not in self.members:
-            self.members[login] = member_id = len(self.members) + 1
-            f = rows.member_fields(actor)
+        if login not in self.member_ids:
+            self.member_ids[login] = member_id = len(self.member_ids) + 1
+            f = self.members[login]
             tables[MEMBERS].append((member_id, self.team, login, f["github_id"],
                                     f["display_name"], f["is_bot"]))
-        return self.members[login]
+        return self.member_ids[login]
 
     def _pr(self, tables: Tables, seq: int, data: dict[str, Any]) -> None:
         pr, self.next_pr = self.next_pr, self.next_pr + 1
         f = rows.pull_request_fields(data)
-        for name in ("pr_created_at", "pr_updated_at", "merged_at", "closed_at",
-                     "first_review_at"):
+        for name in TIMES[PRS]:
             f[name] = self.when(f[name])
-        for name in ("labels", "assignees", "linked_issues"):
+        for name in JSON_FIELDS:
             f[name] = json.dumps(f[name])
         f.update(id=pr, team_id=self.team, github_repo=self.repo, github_pr_id=data["number"],
                  author_id=self._member(tables, data.get("author")), event_seq=seq,
                  event_digest=rows.digest(data))
-        tables[PRS].append(tuple(f[c] for c in COLUMNS[PRS]))
+        tables[PRS].append(tuple(f[c] for c in self.pr_columns))
         self._children(tables, pr, data)
 
     def _children(self, tables: Tables, pr: int, data: dict[str, Any]) -> None:
         team, when, member = self.team, self.when, self._member
-        for r in data.get("reviews") or []:
+        for r in data["reviews"] or ():
             rid, state, body, submitted = rows.review_values(r)
-            tables[REVIEWS].append((team, pr, member(tables, r.get("author")), rid, state, body,
+            tables[REVIEWS].append((team, pr, member(tables, r["author"]), rid, state, body,
                                     when(submitted)))
-        for c in data.get("commits") or []:
+        for c in data["commits"] or ():
             values = list(rows.commit_values(c))
             values[4] = when(values[4])
-            tables[COMMITS].append((team, pr, self.repo, member(tables, c.get("author")),
-                                    *values))
-        for f in data.get("files") or []:
+            tables[COMMITS].append((team, pr, self.repo, member(tables, c["author"]), *values))
+        for f in data["files"] or ():
             tables[FILES].append((team, pr, *rows.file_values(f)))
-        for run in data.get("check_runs") or []:
-            values = list(rows.check_run_values(run))
-            values[4], values[5] = when(values[4]), when(values[5])
+        ci = [rows.check_run_values(r) for r in data["check_runs"] or ()]
+        ci += [rows.status_values(s) for s in data["statuses"] or ()]
+        for values in ci:
+            values = list(values)
+            values[5], values[6] = when(values[5]), when(values[6])
             tables[RUNS].append((team, pr, *values))

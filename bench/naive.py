@@ -1,7 +1,8 @@
 """Child task: the naive way, as the original seeder wrote rows (the baseline of the projector).
 
 One ORM round trip per row: ``get_or_create`` on the row's natural key, then field assignment
-and ``save()``, for the PR and each of its reviews, commits, files and check runs (team members:
+and ``save()``, for the PR and each of its reviews, commits, files, check runs and commit
+statuses (team members:
 ``get_or_create`` with defaults). Django's default autocommit, DEBUG off. Runs on a sample of the
 log (every ``stride``-th PR event), since doing all of it would take far too long; the result
 is reported per PR.
@@ -16,6 +17,7 @@ from typing import Any
 from django.db import connection
 
 from apps.metrics.models import Commit, PRCheckRun, PRFile, PRReview, PullRequest, TeamMember
+from apps.seeding.events import CHILD_CONNECTIONS
 from apps.seeding.projection import rows
 from apps.teams.models import Team
 from eventlog import EventLog
@@ -36,8 +38,7 @@ def seed_sample(log_dir: str, repo: str, sample: int, stride: int,
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         counts = count_rows(cursor)
-    children = sum(len(d["reviews"]) + len(d["commits"]) + len(d["files"])
-                   + len(d["check_runs"] or []) for d in events)
+    children = sum(len(d[name] or ()) for d in events for name in CHILD_CONNECTIONS)
     return {"seconds": seconds, "prs": len(events), "child_rows": children, "rows": counts}
 
 
@@ -76,7 +77,9 @@ class NaiveSeeder:
         for f in data.get("files") or []:
             self.file(pr, f)
         for run in data.get("check_runs") or []:
-            self.check_run(pr, run)
+            self.ci(pr, rows.check_run_values(run))
+        for status in data.get("statuses") or []:
+            self.ci(pr, rows.status_values(status))
 
     def member(self, actor: dict[str, Any] | None) -> TeamMember | None:
         if not actor:
@@ -93,11 +96,12 @@ class NaiveSeeder:
         obj.save()
 
     def commit(self, pr: PullRequest, commit: dict[str, Any]) -> None:
-        obj, _ = Commit.objects.get_or_create(team=self.team, github_sha=commit["sha"],
+        obj, _ = Commit.objects.get_or_create(team=self.team, pull_request=pr,
+                                              github_sha=commit["sha"],
                                               defaults={"github_repo": self.repo})
         (_, obj.author_name, obj.author_email, obj.message, obj.committed_at, obj.additions,
          obj.deletions) = rows.commit_values(commit)
-        obj.pull_request, obj.author = pr, self.member(commit.get("author"))
+        obj.author = self.member(commit.get("author"))
         obj.save()
 
     def file(self, pr: PullRequest, f: dict[str, Any]) -> None:
@@ -107,12 +111,16 @@ class NaiveSeeder:
             rows.file_values(f))
         obj.save()
 
-    def check_run(self, pr: PullRequest, run: dict[str, Any]) -> None:
-        obj, _ = PRCheckRun.objects.get_or_create(team=self.team, github_check_run_id=run["id"],
-                                                  defaults={"pull_request": pr})
-        (_, obj.name, obj.status, obj.conclusion, obj.started_at, obj.completed_at,
-         obj.duration_seconds) = rows.check_run_values(run)
-        obj.pull_request = pr
+    def ci(self, pr: PullRequest, values: tuple) -> None:
+        """A check run (by its id) or a commit status (by its context), as the projector's
+        ``rows.check_run_values``/``status_values`` give them."""
+        fields = dict(zip(rows.CI_COLUMNS, values, strict=True))
+        key = {"github_check_run_id": fields["github_check_run_id"]} \
+            if fields["kind"] == PRCheckRun.Kind.CHECK_RUN else {"name": fields["name"]}
+        obj, _ = PRCheckRun.objects.get_or_create(team=self.team, pull_request=pr,
+                                                  kind=fields["kind"], **key)
+        for name, value in fields.items():
+            setattr(obj, name, value)
         obj.save()
 
 

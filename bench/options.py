@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from .databases import DEFAULT_POSTGRES_URL
 from .workspace import DEFAULT_ROOT
 
-BENCHMARKS = ("projection", "memory", "log", "api", "overhead")
+BENCHMARKS = ("projection", "upsert", "memory", "log", "api", "overhead", "spend", "repoll",
+              "parallel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,12 @@ class Options:
     large_prs: int
     naive_sample: int
     api_prs: int
+    spend_prs: int
+    upsert_prs: int
+    parallel_prs: int
+    parallel_jobs: tuple[int, ...]
+    budget_window: float
+    repoll_counts: tuple[int, ...]
     append_records: int
     compaction_records: int
     compaction_keys: int
@@ -48,6 +55,18 @@ def parser() -> argparse.ArgumentParser:
                    help="PRs the naive ORM seeder writes (default 400; --quick 100)")
     p.add_argument("--api-prs", type=int, metavar="N",
                    help="PRs served by the fake GitHub (default 1000; --quick 400)")
+    p.add_argument("--spend-prs", type=int, metavar="N",
+                   help="PRs per dataset of the requests-and-points benchmark (default 1000; "
+                        "--quick 300)")
+    p.add_argument("--upsert-prs", type=int, metavar="N",
+                   help="PRs projected by BulkUpsert and by bulk_create (default 2000; --quick "
+                        "1000)")
+    p.add_argument("--parallel-prs", type=int, metavar="N",
+                   help="heavy-tailed PRs over the 12 repositories of the parallel benchmark "
+                        "(default 3000; --quick 720)")
+    p.add_argument("--parallel-jobs", type=int, action="append", metavar="N",
+                   help="--jobs values to time (repeatable; 4 and 1 always; default 4, 1, 8; "
+                        "--quick 4, 1)")
     p.add_argument("--repeats", type=int, metavar="N",
                    help="repeats of log read/append timings and fetch passes, best kept "
                         "(default 3; --quick 1)")
@@ -76,6 +95,12 @@ def parse(argv: list[str] | None = None) -> Options:
         only=tuple(a.only or BENCHMARKS), prs=prs, large_prs=a.large_prs or prs * 5,
         naive_sample=a.naive_sample or (100 if quick else 400),
         api_prs=a.api_prs or (400 if quick else 1000),
+        spend_prs=a.spend_prs or (300 if quick else 1000),
+        upsert_prs=a.upsert_prs or (1000 if quick else 2000),
+        parallel_prs=a.parallel_prs or (720 if quick else 3000),
+        parallel_jobs=tuple(dict.fromkeys([4, 1, *(a.parallel_jobs or ([] if quick else [8]))])),
+        budget_window=15.0 if quick else 30.0,
+        repoll_counts=(10, 100) if quick else (10, 50, 100, 200),
         append_records=2000 if quick else 10_000,
         # not scaled by --quick: at smaller sizes compaction's fixed buffers dominate
         compaction_records=200_000, compaction_keys=20_000,

@@ -13,19 +13,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from apps.seeding.fetch.github.queries import page_query
+from apps.seeding.fetch.github.queries import Selection, page_query
 
 ORIGINAL_PAGE_SIZE = 10
 
 
-def page_points(first: int, *, check_runs: bool) -> int:
-    """GitHub's point cost of the project's page query with ``first`` PRs per page."""
+def page_points(first: int, *, check_runs: bool, selection: Selection | None = None) -> int:
+    """GitHub's point cost of the project's page query with ``first`` PRs per page (CI: check
+    runs and statuses, or neither)."""
     from graphql import parse
 
     from tests.fakegithub.cost import analyze
     from tests.fakegithub.schema import subset_schema
 
-    document = parse(page_query(check_runs=check_runs))
+    sel = selection or (Selection() if check_runs else Selection().without_ci())
+    document = parse(page_query(sel))
     variables = {"owner": "o", "name": "n", "first": first, "after": None}
     return analyze(subset_schema(), document, variables).cost
 

@@ -45,10 +45,10 @@ class TimedSession(requests.Session):
 
 def measure_fetch(url: str, log_dir: str) -> dict[str, Any]:
     """Child task: one full pass of ``API_REPO`` into a new log, timed."""
-    from apps.seeding.fetch.state import FetchRequest, FetchState
     from apps.seeding.fetch.fetcher import Fetcher
     from apps.seeding.fetch.github.client import GraphQLClient
     from apps.seeding.fetch.github.tokens import TokenPool
+    from apps.seeding.fetch.state import FetchRequest, FetchState
     from eventlog import open_writer
 
     session = TimedSession()

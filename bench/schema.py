@@ -1,12 +1,14 @@
 """The metrics tables as plain SQL sees them (for ORM-free code and for counting rows).
 
-Column tuples list what the projector writes; names are the Django ``attname``s, which are also
-the column names in this schema. ``UNIQUE`` gives each table's natural key (its upsert target).
+Column tuples are the projector's own field lists (``apps.seeding.projection.batch``; the names
+are Django ``attname``s, which are also the column names in this schema), with ``id`` first for
+the two tables whose ids the floor pre-assigns. ``UNIQUE`` is the upsert target of the tables
+the projector upserts; the others (commits, files, CI) it inserts after deleting the PR's old
+rows, so a ``--clear`` replay only ever inserts them. Needs Django set up (the field lists live
+beside the models).
 """
 
 from __future__ import annotations
-
-from apps.seeding.projection import rows
 
 TEAM_TABLE = "teams_team"
 MEMBERS = "metrics_teammember"
@@ -17,25 +19,20 @@ FILES = "metrics_prfile"
 RUNS = "metrics_prcheckrun"
 TABLES = (MEMBERS, PRS, REVIEWS, COMMITS, FILES, RUNS)
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    MEMBERS: ("id", "team_id", "github_login", "github_id", "display_name", "is_bot"),
-    PRS: ("id", "team_id", "github_repo", "github_pr_id", "title", "body", "state", "is_draft",
-          "author_id", "pr_created_at", "pr_updated_at", "merged_at", "closed_at", "additions",
-          "deletions", "changed_files", "commits_count", "head_ref", "base_ref", "head_sha",
-          "labels", "assignees", "milestone_title", "linked_issues", "first_review_at",
-          "review_time_hours", "cycle_time_hours", "event_seq", "event_digest"),
-    REVIEWS: ("team_id", "pull_request_id", "reviewer_id", *rows.REVIEW_COLUMNS),
-    COMMITS: ("team_id", "pull_request_id", "github_repo", "author_id", *rows.COMMIT_COLUMNS),
-    FILES: ("team_id", "pull_request_id", *rows.FILE_COLUMNS),
-    RUNS: ("team_id", "pull_request_id", *rows.CHECK_RUN_COLUMNS),
-}
+
+def columns() -> dict[str, tuple[str, ...]]:
+    """Table -> the columns the projector writes, in its order."""
+    from apps.seeding.projection import batch
+
+    return {MEMBERS: ("id", *batch.MEMBER_FIELDS), PRS: ("id", *batch.PR_FIELDS),
+            REVIEWS: tuple(batch.REVIEW_FIELDS), COMMITS: tuple(batch.COMMIT_FIELDS),
+            FILES: tuple(batch.FILE_FIELDS), RUNS: tuple(batch.CI_FIELDS)}
+
+
 UNIQUE: dict[str, tuple[str, ...]] = {
     MEMBERS: ("team_id", "github_login"),
     PRS: ("team_id", "github_repo", "github_pr_id"),
     REVIEWS: ("team_id", "github_review_id"),
-    COMMITS: ("team_id", "github_sha"),
-    FILES: ("pull_request_id", "filename"),
-    RUNS: ("team_id", "github_check_run_id"),
 }
 
 
@@ -48,10 +45,14 @@ def count_rows(cursor) -> dict[str, int]:
     return counts
 
 
-def upsert_sql(table: str, placeholder: str = "?") -> str:
-    """``INSERT ... ON CONFLICT (key) DO UPDATE`` of every column but the key and ``id``."""
-    columns, keys = COLUMNS[table], UNIQUE[table]
-    changes = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys and c != "id")
-    return (f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join([placeholder] * len(columns))}) "
-            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {changes}")
+def write_sql(table: str, placeholder: str = "?") -> str:
+    """The projector's statement for ``table``: ``INSERT ... ON CONFLICT (key) DO UPDATE`` of
+    every other column for upserted tables, a plain ``INSERT`` for the others."""
+    cols = columns()[table]
+    sql = (f"INSERT INTO {table} ({', '.join(cols)}) "
+           f"VALUES ({', '.join([placeholder] * len(cols))})")
+    keys = UNIQUE.get(table)
+    if keys is None:
+        return sql
+    changes = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keys and c != "id")
+    return f"{sql} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {changes}"
