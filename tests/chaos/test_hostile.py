@@ -252,8 +252,8 @@ CASES = {
                                "is not an http(s) URL"),
     "file:// endpoint with a host": refused(endpoint("file://localhost/etc/passwd"),
                                             "is not an http(s) URL"),
-    "malformed endpoint (unclosed IPv6 bracket)": refused(endpoint("https://[::1/graphql"),
-                                                          "malformed GraphQL endpoint"),
+    "endpoint with an unclosed IPv6 bracket": refused(endpoint("https://[::1/graphql"),
+                                                       "malformed GraphQL endpoint"),
     "endpoint without a host": refused(endpoint("https:///graphql"), "is not an http(s) URL"),
     "endpoint port out of range": refused(endpoint("http://127.0.0.1:70000/graphql"),
                                           "(port out of range 1-65535)"),
@@ -263,27 +263,29 @@ CASES = {
         endpoint("{server}/graphql" + CLEAR), "/graphql\\x1b[2J\\x1b[H' (a control, space or "
         "non-ASCII character: U+001B)"),
     # malformed responses
-    "repository: {}": failed(tamper_page(lambda d: d.update(repository={})),
-                             "data.repository.pullRequests"),
-    "pullRequests: null": failed(tamper_page(lambda d: d["repository"].update(pullRequests=None)),
-                                 "data.repository.pullRequests"),
-    "a PR without number": failed(tamper_page(lambda d: first_pr(d).pop("number")),
-                                  f"{PR_PATH}.number"),
-    "createdAt: yesterday": failed(tamper_page(lambda d: first_pr(d).update(createdAt="yesterday")),
-                                   f"{PR_PATH}.createdAt"),
-    "a review that is a string": failed(
-        tamper_page(lambda d: first_pr(d)["reviews"].update(nodes=["LGTM"])),
-        f"{PR_PATH}.reviews.nodes[0]"),
-    "a PR that is a number": failed(tamper_page(lambda d: d["repository"]["pullRequests"]
-                                                ["edges"][0].update(node=7)), f"{PR_PATH}"),
-    "pageInfo that is a string": failed(
-        tamper_page(lambda d: d["repository"]["pullRequests"].update(pageInfo="next")),
-        "data.repository.pullRequests.pageInfo"),
-    "repository that is a list": failed(tamper_page(lambda d: d.update(repository=[])),
-                                        "data.repository"),
-    "a commit that is a list": failed(
+    "malformed: repository: {}": failed(
+        tamper_page(lambda d: d.update(repository={})), "data.repository.pullRequests"),
+    "malformed: pullRequests: null": failed(
+        tamper_page(lambda d: d["repository"].update(pullRequests=None)),
+        "data.repository.pullRequests"),
+    "malformed: a PR without number": failed(
+        tamper_page(lambda d: first_pr(d).pop("number")), f"{PR_PATH}.number"),
+    "malformed: createdAt: yesterday": failed(
+        tamper_page(lambda d: first_pr(d).update(createdAt="yesterday")), f"{PR_PATH}.createdAt"),
+    "malformed: a commit that is a list": failed(
         tamper_page(lambda d: first_pr(d)["commits"]["nodes"][0].update(commit=[])),
         f"{PR_PATH}.commits.nodes[0].commit"),
+    "malformed: a review that is a string": failed(
+        tamper_page(lambda d: first_pr(d)["reviews"].update(nodes=["LGTM"])),
+        f"{PR_PATH}.reviews.nodes[0]"),
+    "malformed: a PR that is a number": failed(
+        tamper_page(lambda d: d["repository"]["pullRequests"]["edges"][0].update(node=7)),
+        PR_PATH),
+    "malformed: pageInfo that is a string": failed(
+        tamper_page(lambda d: d["repository"]["pullRequests"].update(pageInfo="next")),
+        "data.repository.pullRequests.pageInfo"),
+    "malformed: repository that is a list": failed(
+        tamper_page(lambda d: d.update(repository=[])), "data.repository"),
     # time and size
     "a body dripping one byte at a time": failed(
         transport("slow_drip", SEEDING_HTTP_TIMEOUT="2"), "within 2 s (SEEDING_HTTP_TIMEOUT)",
@@ -297,20 +299,20 @@ CASES = {
 # Bugs in code this suite does not own (the fetcher, its page code, the parser): each case
 # fails today as described and must pass once fixed (strict xfail).
 XFAIL = {
-    "a review that is a string":
+    "malformed: a review that is a string":
         "parse.nodes() drops nodes that are not objects, so the completion sees fewer reviews "
         "than totalCount and records the PR incomplete (exit 0, a warning) instead of raising "
         "BadResponseError at ...reviews.nodes[0] (apps/seeding/fetch/github/parse.py)",
-    "a PR that is a number":
+    "malformed: a PR that is a number":
         "PageBuilder._draft treats any non-object PR node like null ('GitHub could not serve a "
         "PR of this page'): the PR is skipped with a warning and the pass completes without it "
         "(exit 0), instead of a BadResponseError at ...edges.0.node (apps/seeding/fetch/pages.py)",
-    "pageInfo that is a string":
+    "malformed: pageInfo that is a string":
         "Fetcher._page does `info = prs.get('pageInfo') or {}` then `info.get(...)`: a non-object "
         "pageInfo raises AttributeError ('unexpected error', no failed pass recorded) instead "
         "of BadResponseError at data.repository.pullRequests.pageInfo "
         "(apps/seeding/fetch/fetcher.py)",
-    "repository that is a list":
+    "malformed: repository that is a list":
         "Fetcher._page raises NotFoundError for any non-object repository: a list is reported "
         "'repository not found' (status not_found) instead of BadResponseError at "
         "data.repository (apps/seeding/fetch/fetcher.py)",
