@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import pytest
 
+from eventlog import EventLog
 from tests.conftest import REPO_ROOT, manage_cmd
 from tests.fakegithub import FakeGitHub, generate_dataset, touch_pr
 
@@ -431,3 +432,34 @@ def test_tokens_one_per_line_are_accepted_and_never_shown(
                   runner.eventlog("info", REPO, "--json", "--cache-dir", str(cache_dir), env=env)):
         assert shown.returncode == 0, shown.output
         json.loads(shown.stdout)
+
+
+def test_a_partial_error_quoting_the_token_for_a_megabyte_is_stored_short_and_redacted(
+        dataset, seeded_log, runner, process_env, cache_dir):
+    """GitHub nulls a PR's reviews with an error at that path whose message quotes the token
+    and runs for a megabyte: the PR is recorded with its reviews unavailable, and what the log
+    keeps of the message is short and holds no form of the token."""
+    runner.secrets |= set(ODD_FORMS)
+    seed_from(seeded_log, cache_dir, REPO, WINDOW)
+    text = "reviews for " + " ".join(ODD_FORMS) + " are unavailable " + "\x1b[7m!" * 200_000
+
+    def partial(body: dict):
+        edges = (((body.get("data") or {}).get("repository") or {}).get("pullRequests")
+                 or {}).get("edges")
+        if edges:
+            edges[0]["node"]["reviews"] = None
+            body["errors"] = [{"type": "FORBIDDEN", "message": text, "path": [
+                "repository", "pullRequests", "edges", 0, "node", "reviews"]}]
+
+    before = log_bytes(cache_dir)
+    with FakeGitHub(copy.deepcopy(dataset), tokens=[ODD],
+                    secondary_points_per_minute=None) as gh:
+        gh.mutate(changed_on_github)
+        gh.faults.tamper_next(partial, n=1000)
+        result = runner.seed(*UPDATE, env=chaos_env(process_env, gh.url, GITHUB_TOKEN=ODD))
+    assert result.returncode == 0, result.output
+    assert_terminal_safe(result.stdout, result.stderr)
+    assert len(result.stdout) < 20_000
+    assert log_bytes(cache_dir) - before < 64 * 1024
+    stored = [r.data for r in EventLog(cache_dir / REPO).read() if r.type == "pr"][-1]
+    assert "reviews for *** *** *** are unavailable" in json.dumps(stored["unavailable"])

@@ -191,6 +191,8 @@ class GraphQLClient:
             data, errors = classify(http.status_code, http.headers, body)
         except GitHubError as error:
             raise _scrubbed(error, self.pool.secrets) from None
+        errors = tuple(replace(e, message=clean(e.message, self.pool.secrets, SERVER_TEXT_LIMIT))
+                       for e in errors)
         self.pool.observe(token, {}, user=_viewer(data))
         cost = _cost(data)
         self.stats.points += cost
@@ -257,7 +259,8 @@ class GraphQLClient:
 def _scrubbed(error: GitHubError, secrets: list[str]) -> GitHubError:
     """``error`` with its message and body excerpt redacted, the message cut to
     ``SERVER_TEXT_LIMIT`` characters: text from the server may quote a token and run for
-    megabytes, and every message is printed, logged and wrapped in others."""
+    megabytes, and every message is printed, logged and wrapped in others (partial errors'
+    messages, stored in PR events, are cleaned the same way)."""
     error.args = (clean(str(error), secrets, SERVER_TEXT_LIMIT), *error.args[1:])
     error.body = redact(error.body, secrets)
     return error
