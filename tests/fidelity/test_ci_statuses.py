@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 
 from apps.metrics.models import PRCheckRun, PullRequest
+from apps.seeding.fetch.github.queries import NestedSizes
+from apps.seeding.run_plan import page_points
 from apps.teams.models import Team
 from tests.expected import db_prs, expected_prs
 from tests.fakegithub import generate_dataset
@@ -68,26 +70,31 @@ def page_costs(gh) -> set[int]:
     return {r["cost"] for r in gh.stats.records if r["shape"] == "pullRequests+viewer"}
 
 
-@pytest.mark.parametrize("size, without, with_ci", [("50", 3, 9), ("100", 6, 18)])
+@pytest.mark.parametrize("size, without, with_ci", [("25", 2, 3), ("50", 3, 7), ("100", 6, 13)])
 def test_points_per_page_with_ci_and_without(serve, tmp_path, size, without, with_ci):
-    """GitHub charges a nested connection by its ancestors' page sizes: check runs sit under
-    check suites (10) under the head commit of every PR, so CI triples a page's cost; legacy
-    statuses are a plain list and cost nothing more. (Figures for the README.)"""
+    """GitHub charges a connection by its ancestors' page sizes: per PR, six connections
+    without CI; with CI also the head commit, its check suites (``NestedSizes.suites``) and the
+    runs of each suite, so CI about doubles a page's cost. Legacy statuses are a plain list and
+    cost nothing more. The figures for the README; ``--plan`` estimates the same."""
     costs = {}
     for name, flags in (("none", ["--no-check-runs"]), ("ci", [])):
         gh = serve(DATA)
         seed_ok("--repo", "acme/web", "--days-back", "200", "--page-size", size,
                 "--cache-dir", str(tmp_path / name), "--team", name, *flags)
         costs[name] = page_costs(gh)
+    assert NestedSizes().suites == 5
     assert costs == {"none": {without}, "ci": {with_ci}}
+    assert (page_points(int(size), ci=False), page_points(int(size), ci=True)) == \
+        (without, with_ci)
 
 
 def test_statuses_alone_cost_what_no_ci_costs(serve, tmp_path):
-    """Without check runs (a token that may read statuses only), CI costs no more points."""
+    """Without check runs (a token that may read statuses only), CI costs no more points than
+    no CI: 2 points per 25 PRs either way, 3 for the first page, which asked for check runs."""
     gh = serve(DATA, token_permissions={TOKEN: {"checks": False, "statuses": True}})
-    seed_ok("--repo", "acme/web", "--days-back", "200", "--page-size", "10")
+    seed_ok("--repo", "acme/web", "--days-back", "200", "--page-size", "25")
     costs = [r["cost"] for r in gh.stats.records if r["shape"] == "pullRequests+viewer"]
-    assert costs == [2, 1, 1, 1, 1]  # the first page asked for check runs, and was denied
+    assert costs == [3, 2] == [page_points(25, ci=True), page_points(25, ci=False)]
 
 
 def test_a_check_run_completed_before_it_started_has_no_duration(serve):

@@ -53,7 +53,7 @@ def test_the_database_holds_no_file_rows_and_says_files_are_unknown(gh):
 
 def test_the_summary_and_cache_info_list_the_incomplete_pr(gh):
     out = seed_ok(*ARGS)
-    assert f"{REPO}: warning: 1 PRs are incomplete" in out and f"#{HUGE}" in out
+    assert f"{REPO}: warning: 1 PR is incomplete" in out and f"#{HUGE}" in out
     text = seed_ok(*ARGS, "--cache-info")
     assert f"incomplete: #{HUGE}: files (too_large)" in text
     [info] = cache_info(*ARGS)
