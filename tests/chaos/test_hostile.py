@@ -261,8 +261,8 @@ CASES = {
     "endpoint port 0": refused(endpoint("http://127.0.0.1:0/graphql"),
                                "(port out of range 1-65535)"),
     "endpoint holding an escape sequence": refused(
-        endpoint("{server}/graphql" + CLEAR), "/graphql\\x1b[2J\\x1b[H' (a control, space or "
-        "non-ASCII character: U+001B)"),
+        endpoint("{server}/graphql" + CLEAR), "/graphql\\x1b[2J\\x1b[H' (a control or non-ASCII "
+        "character: U+001B)"),
     # malformed responses
     "malformed: repository: {}": failed(
         tamper_page(lambda d: d.update(repository={})), "data.repository.pullRequests"),

@@ -2,7 +2,7 @@
 
 A token sent over plain HTTP to another host can be read by anyone on the way, so such an
 endpoint is refused before any request unless the caller explicitly allows it. Other schemes,
-malformed URLs (a port outside 1..65535, a control, space or non-ASCII character) and URLs with
+malformed URLs (a port outside 1..65535, a space, a control or non-ASCII character) and URLs with
 credentials in their userinfo (``https://user:password@host``: ``requests`` would send them as
 Basic auth *instead of* the token) are configuration errors, not network failures to retry.
 Messages show the URL through ``display_url`` (credentials masked) and ``repr`` (escaped).
@@ -21,10 +21,10 @@ LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
 def check_endpoint(url: str, *, allow_insecure_http: bool = False) -> str:
     """``url`` if a token may be sent there; ``ClientConfigError`` (one line) otherwise."""
-    bad = next((c for c in url if not 0x21 <= ord(c) <= 0x7E), None)
+    bad = next((c for c in url if not 0x20 <= ord(c) <= 0x7E), None)
     if bad is not None:
-        raise ClientConfigError(f"malformed GraphQL endpoint {display_url(url)!r} (a control, "
-                                f"space or non-ASCII character: U+{ord(bad):04X})")
+        raise ClientConfigError(f"malformed GraphQL endpoint {display_url(url)!r} (a control "
+                                f"or non-ASCII character: U+{ord(bad):04X})")
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -38,6 +38,8 @@ def check_endpoint(url: str, *, allow_insecure_http: bool = False) -> str:
     if parts.scheme not in ("https", "http") or not host:
         raise ClientConfigError(f"the GraphQL endpoint {display_url(url)!r} is not an http(s) URL "
                                 "(expected e.g. https://api.github.com/graphql)")
+    if " " in url:
+        raise ClientConfigError(f"malformed GraphQL endpoint {display_url(url)!r} (a space)")
     if "@" in parts.netloc:
         raise ClientConfigError(
             f"the GraphQL endpoint {display_url(url)!r} must not hold credentials (user:password@):"
