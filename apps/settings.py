@@ -29,21 +29,43 @@ Configuration comes from the environment:
   Not deployed (the default: localhost, or DEBUG on), all of these default to off, so
   ``runserver`` works over plain HTTP on this machine.
 
-A malformed flag or number is a one-line ``ConfigError`` naming the variable.
+A malformed flag or number, or an unusable key file, is one line on stderr naming the variable
+(or the file) and exit 2, as for the commands' own configuration errors: settings are read
+before any command could report it.
 """
 
 import os
 import secrets
 import sqlite3
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
-from eventlog.config import env_flag, env_number
+from eventlog.config import ConfigError, env_flag, env_number
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRIVATE_FILE_MODE = 0o600
+
+
+def _configuration_error(message: str) -> NoReturn:
+    sys.stderr.write(f"configuration error: {message}\n")
+    raise SystemExit(2)
+
+
+def _flag(name: str, default: bool) -> bool:
+    try:
+        return env_flag(name, default)
+    except ConfigError as e:
+        _configuration_error(str(e))
+
+
+def _seconds(name: str, default: int) -> int:
+    try:
+        return int(env_number(name, default, minimum=0, integer=True))
+    except ConfigError as e:
+        _configuration_error(str(e))
 
 
 def _secret_key() -> str:
@@ -55,8 +77,9 @@ def _secret_key() -> str:
     try:
         return _read_key(path) or _create_key(path)
     except OSError as e:
-        raise ImproperlyConfigured(f"cannot read or create the secret key file {path} ({e}); "
-                                   "set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE") from None
+        _configuration_error(f"cannot read or create the secret key file {path} "
+                             f"({e.strerror or e}); set DJANGO_SECRET_KEY or "
+                             "DJANGO_SECRET_KEY_FILE")
 
 
 def _read_key(path: Path) -> str | None:
@@ -67,8 +90,8 @@ def _read_key(path: Path) -> str | None:
     with os.fdopen(fd) as fh:
         key = fh.read().strip()
     if len(key) < 50:
-        raise ImproperlyConfigured(f"the secret key in {path} is shorter than 50 characters; "
-                                   "delete the file to generate a new one")
+        _configuration_error(f"the secret key in {path} is shorter than 50 characters; delete "
+                             "the file to generate a new one")
     return key
 
 
@@ -123,18 +146,16 @@ def _list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_flag("DJANGO_DEBUG", False)
+DEBUG = _flag("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = _list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 DEPLOYED = not DEBUG and bool(os.environ.get("DJANGO_ALLOWED_HOSTS", "").strip())
-HTTPS = env_flag("DJANGO_HTTPS", DEPLOYED)
+HTTPS = _flag("DJANGO_HTTPS", DEPLOYED)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
-SECURE_HSTS_SECONDS = int(env_number("DJANGO_HSTS_SECONDS", 31_536_000 if HTTPS else 0,
-                                     minimum=0, integer=True))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS",
-                                          SECURE_HSTS_SECONDS > 0)
-SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
-if env_flag("DJANGO_BEHIND_PROXY", False):
+SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = _seconds("DJANGO_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = _flag("DJANGO_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+if _flag("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = _list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SESSION_COOKIE_HTTPONLY = True

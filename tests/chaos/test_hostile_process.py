@@ -105,6 +105,18 @@ def test_debug_is_off_unless_django_debug_says_so(debug, shown, runner, process_
     assert result.stdout.startswith(shown), result.stdout
 
 
+@pytest.mark.parametrize("variable, value, expected", [
+    ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG='maybe' is not a flag"),
+    ("DJANGO_HSTS_SECONDS", "-1", "DJANGO_HSTS_SECONDS"),
+    ("DJANGO_SECRET_KEY_FILE", "/nonexistent/dir/key", "cannot read or create the secret key"),
+])
+def test_a_malformed_setting_is_one_line_and_exit_2(variable, value, expected, runner,
+                                                     process_env):
+    result = runner.run(manage_cmd("seed_real_projects", "--status"),
+                        env=settings_env(process_env, **{variable: value}))
+    assert_failed_cleanly(result, f"configuration error: {expected}", code=2)
+
+
 def test_the_secret_key_is_generated_once_per_installation_private_and_never_shipped(
         runner, process_env, tmp_path):
     """No key in the repository: without ``DJANGO_SECRET_KEY``, the first process generates
