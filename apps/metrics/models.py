@@ -28,6 +28,7 @@ class TeamMember(TeamScoped):
     is_bot = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name, verbose_name_plural = "team member", "team members"
         constraints = [
             models.UniqueConstraint(fields=["team", "github_login"], name="uniq_member_login"),
         ]
@@ -81,6 +82,7 @@ class PullRequest(TeamScoped):
     missing_data = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
+        verbose_name, verbose_name_plural = "pull request", "pull requests"
         constraints = [
             models.UniqueConstraint(
                 fields=["team", "github_repo", "github_pr_id"], name="uniq_pr_number"
@@ -110,6 +112,7 @@ class PRReview(TeamScoped):
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name, verbose_name_plural = "PR review", "PR reviews"
         constraints = [
             models.UniqueConstraint(fields=["team", "github_review_id"], name="uniq_review_id"),
         ]
@@ -177,6 +180,7 @@ class PRFile(TeamScoped):
     file_category = models.CharField(max_length=16, choices=Category.choices)
 
     class Meta:
+        verbose_name, verbose_name_plural = "PR file", "PR files"
         constraints = [
             models.UniqueConstraint(fields=["pull_request", "filename"], name="uniq_pr_file"),
         ]
@@ -214,6 +218,7 @@ class PRCheckRun(TeamScoped):
     url = models.TextField(blank=True, default="")
 
     class Meta:
+        verbose_name, verbose_name_plural = "CI check", "CI checks"
         constraints = [
             models.UniqueConstraint(
                 fields=["pull_request", "github_check_run_id"], name="uniq_pr_check_run",
