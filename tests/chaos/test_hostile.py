@@ -299,25 +299,7 @@ CASES = {
 
 # Bugs in code this suite does not own (the fetcher, its page code, the parser): each case
 # fails today as described and must pass once fixed (strict xfail).
-XFAIL = {
-    "malformed: a review that is a string":
-        "parse.nodes() drops nodes that are not objects, so the completion sees fewer reviews "
-        "than totalCount and records the PR incomplete (exit 0, a warning) instead of raising "
-        "BadResponseError at ...reviews.nodes[0] (apps/seeding/fetch/github/parse.py)",
-    "malformed: a PR that is a number":
-        "PageBuilder._draft treats any non-object PR node like null ('GitHub could not serve a "
-        "PR of this page'): the PR is skipped with a warning and the pass completes without it "
-        "(exit 0), instead of a BadResponseError at ...edges.0.node (apps/seeding/fetch/pages.py)",
-    "malformed: pageInfo that is a string":
-        "Fetcher._page does `info = prs.get('pageInfo') or {}` then `info.get(...)`: a non-object "
-        "pageInfo raises AttributeError ('unexpected error', no failed pass recorded) instead "
-        "of BadResponseError at data.repository.pullRequests.pageInfo "
-        "(apps/seeding/fetch/fetcher.py)",
-    "malformed: repository that is a list":
-        "Fetcher._page raises NotFoundError for any non-object repository: a list is reported "
-        "'repository not found' (status not_found) instead of BadResponseError at "
-        "data.repository (apps/seeding/fetch/fetcher.py)",
-}
+XFAIL: dict[str, str] = {}
 
 
 def changed_on_github(dataset) -> None:

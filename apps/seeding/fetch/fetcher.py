@@ -173,16 +173,16 @@ class Fetcher:
 
     def _page(self, response: Response, started: float) -> Page:
         repo = response.data.get("repository")
-        if not isinstance(repo, dict):
+        if repo is None:
             message = next((e.message for e in response.errors), "")
             raise NotFoundError(message or f"repository {self.repo} not found (or not visible "
                                 "to the token)")
-        prs = repo.get("pullRequests")
+        prs = _object(repo, "data.repository").get("pullRequests")
         if not isinstance(prs, dict) or not isinstance(prs.get("edges"), list):
             raise BadResponseError("GitHub's response has no pull requests at "
                                    "data.repository.pullRequests.edges")
         edges = [e if isinstance(e, dict) else {} for e in prs["edges"]]
-        info = prs.get("pageInfo") or {}
+        info = _object(prs.get("pageInfo") or {}, "data.repository.pullRequests.pageInfo")
         served = None
         if response.server_time is not None:
             served = response.server_time - timedelta(seconds=time.monotonic() - started)
@@ -315,6 +315,13 @@ class Fetcher:
                 "cursor": p.cursor, "pages": p.pages, "prs": p.prs, "started_at": p.started_at,
                 "at": ts(datetime.now(UTC)), "stats": p.stats, "ci_denied": p.ci_denied, **extra}
         return Event(ev.PASS_TYPE, f"pass:{p.id}", data)
+
+
+def _object(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BadResponseError(f"GitHub's response has no object at {path} (found "
+                               f"{value!r})"[:300])
+    return value
 
 
 def _stopped(error: GitHubError) -> bool:

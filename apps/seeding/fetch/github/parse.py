@@ -42,6 +42,23 @@ def nodes(connection: Any) -> list[dict[str, Any]]:
     return [n for n in connection.get("nodes") or [] if isinstance(n, dict)]
 
 
+def items(connection: Any, path: str, *, numbered: bool = False) -> list[Any]:
+    """The nodes of a connection being parsed (``null`` nodes skipped): a node that is not an
+    object, or ``nodes`` that is not a list, is a ``BadResponseError`` naming its path, never
+    silently dropped. ``numbered``: ``(index, node)`` pairs."""
+    raw = connection.get("nodes") if isinstance(connection, dict) else None
+    if raw is not None and not isinstance(raw, list):
+        raise BadResponseError(f"GitHub's response has no list at {path}.nodes: {raw!r}"[:300])
+    found = []
+    for i, node in enumerate(raw or ()):
+        if node is not None and not isinstance(node, dict):
+            raise BadResponseError(f"GitHub's response has no object at {path}.nodes[{i}] "
+                                   f"(found {node!r})"[:300])
+        if node is not None:
+            found.append((i, node) if numbered else node)
+    return found
+
+
 class Parser:
     """Parses nodes found at ``path`` (for error messages); collects unknown enum values."""
 
@@ -87,10 +104,12 @@ class Parser:
             commits_count=_total(node.get("commits")), head_ref=_text(node.get("headRefName")),
             base_ref=_text(node.get("baseRefName")), head_sha=_text(node.get("headRefOid")),
             head_commit_id=(head or {}).get("id"),
-            labels=[_text(n.get("name")) for n in nodes(node.get("labels"))],
-            assignees=[_text(n.get("login")) for n in nodes(node.get("assignees"))],
+            labels=[_text(n.get("name")) for n in items(node.get("labels"), f"{path}.labels")],
+            assignees=[_text(n.get("login"))
+                       for n in items(node.get("assignees"), f"{path}.assignees")],
             milestone=(node.get("milestone") or {}).get("title"),
-            linked_issues=[linked_issue(n) for n in nodes(node.get("closingIssuesReferences"))],
+            linked_issues=[linked_issue(n) for n in items(
+                node.get("closingIssuesReferences"), f"{path}.closingIssuesReferences")],
             reviews=self._list(node, "reviews", gaps, path, self.review),
             commits=self._list(node, "commits", gaps, path,
                                lambda n, p: self.commit(n.get("commit"), f"{p}.commit")),
@@ -107,7 +126,7 @@ class Parser:
         if name in gaps and not (isinstance(connection, dict) and "nodes" in connection):
             return None
         return [parse(n, f"{path}.{name}.nodes[{i}]")
-                for i, n in enumerate(nodes(node.get(name)))]
+                for i, n in items(connection, f"{path}.{name}", numbered=True)]
 
     def head_ci(self, commit: dict[str, Any] | None, gaps: dict[str, ev.Unavailable], path: str,
                 *, checks: bool, statuses: bool) -> dict[str, Any]:
@@ -115,8 +134,9 @@ class Parser:
         unavailable)."""
         runs = contexts = None
         if checks and "check_runs" not in gaps:
-            runs = [self.check_run(r, f"{path}.checkRuns") for s in
-                    nodes((commit or {}).get("checkSuites")) for r in nodes(s.get("checkRuns"))]
+            suites = items((commit or {}).get("checkSuites"), f"{path}.checkSuites")
+            runs = [self.check_run(r, f"{path}.checkRuns") for s in suites
+                    for r in items(s.get("checkRuns"), f"{path}.checkSuites.checkRuns")]
         if statuses and "statuses" not in gaps:
             status = (commit or {}).get("status")
             contexts = [self.status_context(c, f"{path}.status.contexts")
