@@ -7,7 +7,8 @@ Configuration comes from the environment:
   by its owner only, 0600, whatever the umask: it holds private-repository data when the token
   can read private repositories (``PrivateSQLiteConnection``; SQLite gives its ``-wal`` and
   ``-shm`` files the database file's mode).
-- ``SEEDING_CACHE_DIR``: root of the per-repository event logs (default ``.seeding_cache``).
+- ``SEEDING_CACHE_DIR``: root of the per-repository event logs (default ``.seeding_cache`` at the
+  project root), read by ``eventlog.config.cache_dir``, as the ``eventlog`` CLI reads it.
 - ``DJANGO_DEBUG``: ``1`` for Django's debug mode (local development only); off otherwise.
 - ``DJANGO_SECRET_KEY``: the secret key. Unset, a key is generated once per installation into
   ``DJANGO_SECRET_KEY_FILE`` (default ``.django-secret-key`` at the project root, git-ignored,
@@ -43,7 +44,7 @@ from typing import NoReturn
 
 import dj_database_url
 
-from eventlog.config import ConfigError, env_flag, env_number
+from eventlog.config import ConfigError, cache_dir, env_flag, env_number
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRIVATE_FILE_MODE = 0o600
@@ -235,4 +236,5 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 
-SEEDING_CACHE_DIR = Path(os.environ.get("SEEDING_CACHE_DIR", BASE_DIR / ".seeding_cache"))
+# The one configuration source shared with the ``eventlog`` CLI (``eventlog.config``).
+SEEDING_CACHE_DIR = cache_dir()
