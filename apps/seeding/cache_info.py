@@ -62,7 +62,7 @@ def repo_cache_info(cache_dir: Path, team_slug: str, repo: str,
 def describe(info: dict[str, Any]) -> str:
     """Human-readable lines for one repo's cache info (GitHub's text escaped)."""
     if not info["exists"]:
-        return f"{info['repo']} (team {info['team']}): no log yet"
+        return f"{printable(info['repo'])} (team {printable(info['team'])}): no log yet"
     window = ("all history" if info["covers_all_history"] else
               f"updated since {info['covered_since']}" if info["covered_since"] else
               f"newest {info['limited_to_prs']} PRs" if info["limited_to_prs"] else "nothing yet")
@@ -75,7 +75,7 @@ def describe(info: dict[str, Any]) -> str:
     projection = "not projected" if behind is None else \
         "up to date" if behind == 0 else f"{behind:,} records behind the log"
     lines = [
-        f"{info['name']} (team {info['team']}):",
+        f"{printable(info['name'], 200)} (team {printable(info['team'])}):",
         f"  log: {info['bytes']:,} bytes, {info['records']:,} records, {info['events']:,} "
         f"events, {info['prs']:,} PRs, next seq {info['next_seq']}",
         f"  covers: {window}; synced at {info['synced_at'] or 'never'}{age}",

@@ -185,15 +185,10 @@ def test_a_hostile_repository_name_from_github_is_printed_escaped(
     assert "GitHub calls evil/web evil/\\x1b]52;c;" in result.stdout, result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Fetcher._identify (apps/seeding/fetch/fetcher.py) keeps any nameWithOwner GitHub sends: an "
-    "invalid one ('evil/\\x1b]52;...') becomes the repository's name and its projection fails "
-    "('invalid repository ... bad name', status error, exit 1); and the one-line failure on "
-    "stderr (Command._seed's self._failure in seed_real_projects.py) prints o.name unescaped, "
-    "so the OSC 52 sequence reaches the terminal; so does `--cache-info` (cache_info.describe "
-    "prints info['name'], GitHub's nameWithOwner, unescaped)"))
 def test_an_invalid_repository_name_from_github_is_ignored_and_never_printed_raw(
         dataset, runner, process_env, cache_dir):
+    """An invalid ``nameWithOwner`` never becomes the repository's name: the run succeeds, and
+    neither its outputs nor ``--cache-info`` let the sequence reach the terminal."""
     with FakeGitHub(copy.deepcopy(dataset), secondary_points_per_minute=None) as gh:
         env = chaos_env(process_env, gh.url)
         gh.faults.tamper_next(rename_to(HOSTILE_NAME), n=1000)

@@ -61,3 +61,19 @@ def test_a_renamed_repo_is_reported_and_keeps_one_log_and_one_set_of_rows(serve,
     assert repos_in_database() == {"acme/site"} and PullRequest.objects.count() == 30
     [info] = cache_info("--repo", "acme/site")
     assert info["name"] == "acme/site" and info["prs"] == 30
+
+
+def test_an_invalid_name_from_github_is_reported_and_never_used(serve, cache_dir):
+    gh = serve(DATA)
+
+    def invalid_name(body):
+        repo = (body.get("data") or {}).get("repository")
+        if isinstance(repo, dict) and "nameWithOwner" in repo:
+            repo["nameWithOwner"] = "acme/we\x1b]52;c;b\x07b"
+
+    gh.faults.tamper_next(invalid_name, n=100)
+    out = seed_ok("--repo", "acme/web", *WINDOW)
+    assert "not a valid repository name: ignored" in out and "\x1b" not in out
+    assert repos_in_database() == {"acme/web"} and logs(cache_dir) == ["acme/web"]
+    [info] = cache_info("--repo", "acme/web")
+    assert info["name"] == "acme/web"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from eventlog import Event, EventLogError, LogWriter
+from eventlog import Event, EventLogError, InvalidRepoNameError, LogWriter, parse_repo
 
 from .. import events as ev
 from .ci_repoll import repoll_ci
@@ -214,6 +214,11 @@ class Fetcher:
         """Remember GitHub's canonical name of the repository; a different one is a rename."""
         if not name or name == state.name_with_owner:
             return state
+        if not _valid_name(name):  # text from GitHub like any other: never a name to store under
+            self.warnings.add(WarningKind.RENAMED, f"GitHub calls {self.repo} {name} now, which "
+                              "is not a valid repository name: ignored, its rows stay under "
+                              f"{state.name_with_owner or self.repo}", name)
+            return state
         if name.lower() != self.repo.lower():
             self.warnings.add(WarningKind.RENAMED, f"GitHub calls {self.repo} {name} now "
                               "(renamed or transferred); its rows are stored under that name",
@@ -315,6 +320,14 @@ class Fetcher:
                 "cursor": p.cursor, "pages": p.pages, "prs": p.prs, "started_at": p.started_at,
                 "at": ts(datetime.now(UTC)), "stats": p.stats, "ci_denied": p.ci_denied, **extra}
         return Event(ev.PASS_TYPE, f"pass:{p.id}", data)
+
+
+def _valid_name(name: str) -> bool:
+    try:
+        parse_repo(name)
+    except InvalidRepoNameError:
+        return False
+    return True
 
 
 def _object(value: Any, path: str) -> dict[str, Any]:
