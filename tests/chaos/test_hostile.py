@@ -297,9 +297,6 @@ CASES = {
         "gave up after 6"),
 }
 
-# Bugs in code this suite does not own (the fetcher, its page code, the parser): each case
-# fails today as described and must pass once fixed (strict xfail).
-XFAIL: dict[str, str] = {}
 
 
 def changed_on_github(dataset) -> None:
@@ -307,8 +304,7 @@ def changed_on_github(dataset) -> None:
     touch_pr(dataset, REPO, number, datetime.now(UTC), title="Changed on GitHub")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason=XFAIL[n])) if n in XFAIL else n for n in CASES])
+@pytest.mark.parametrize("name", list(CASES))
 def test_hostile_input_fails_in_one_line_and_changes_nothing(
         name, dataset, seeded_log, runner, process_env, cache_dir):
     """One hostile input: the expected exit and message, one line on stderr, no traceback,
