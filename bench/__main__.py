@@ -7,6 +7,7 @@ import importlib
 import shlex
 import sys
 import time
+import traceback
 
 from . import report
 from .context import RESULTS_DIR, Context
@@ -21,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in options.only:
             started = time.perf_counter()
             ctx.say(f"== {name}")
-            section = importlib.import_module(f"bench.{name}").run(ctx)
+            section = run_one(ctx, name)
             section.seconds = time.perf_counter() - started
             sections.append(section)
     finally:
@@ -36,6 +37,21 @@ def main(argv: list[str] | None = None) -> int:
         print("saved: " + ", ".join(str(p.relative_to(RESULTS_DIR.parent.parent))
                                     for p in saved))
     return 0
+
+
+def run_one(ctx: Context, name: str) -> report.Section:
+    """One benchmark's section; a benchmark that fails becomes a failed row (with the error in
+    its notes) and the others still run and are saved."""
+    try:
+        return importlib.import_module(f"bench.{name}").run(ctx)
+    except Exception as error:  # noqa: BLE001 (any failure: report it, keep the rest)
+        ctx.say(f"{name} failed: {type(error).__name__}: {error}")
+        lines = traceback.format_exception(error)[-6:]
+        return report.Section(name, rows=[report.Row(name, f"FAILED: {type(error).__name__}: "
+                                                     f"{str(error).splitlines()[0][:150]}",
+                                                     met=False)],
+                              notes=[line.rstrip() for chunk in lines
+                                     for line in chunk.splitlines()])
 
 
 if __name__ == "__main__":

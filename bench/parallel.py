@@ -73,8 +73,8 @@ def run(ctx: Context) -> Section:
 
 
 def _seed(ctx: Context, gh, name: str, targets: list[str], jobs: int) -> SeedRun:
-    load = os.getloadavg()[0]
-    ctx.say(f"parallel: {len(targets)} repos, --jobs {jobs} ({name}; load {load:.1f})")
+    ctx.say(f"parallel: {len(targets)} repos, --jobs {jobs} ({name}; load "
+            f"{os.getloadavg()[0]:.1f})")
     result = seed(ctx, gh, name, targets, jobs=jobs, tokens=TOKENS)
     if result.exit_code != 0:
         raise RuntimeError(f"seed_real_projects ({name}) exited {result.exit_code}:\n"
@@ -142,7 +142,8 @@ def _notes(ctx: Context, runs: dict[str, SeedRun], digests: dict[str, dict],
         notes.append(f"{name}: {r.seconds:.1f} s, exit {r.exit_code}, {r.requests} requests, "
                      f"{r.points} points, {r.timeouts} 502s, {r.rate_limited} rate-limited, "
                      f"peak RSS {r.peak_rss_kb / 1024:.0f} MiB, CPU: command {r.client_cpu:.1f}"
-                     f" s, fake {r.server_cpu:.1f} s, digest {digests[name]['digest']}")
+                     f" s, fake {r.server_cpu:.1f} s, load {r.load:.1f} at start, digest "
+                     f"{digests[name]['digest']}")
     if prs:
         notes.append(f"requests per 100 PRs: {runs['jobs1'].requests * 100 / prs:.1f} "
                      f"({runs['jobs1'].points * 100 / prs:.0f} points)")

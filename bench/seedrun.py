@@ -12,6 +12,7 @@ rate-limited answers are the fake's counters before and after.
 from __future__ import annotations
 
 import hashlib
+import os
 import resource
 import time
 from dataclasses import asdict, dataclass
@@ -39,6 +40,7 @@ class SeedRun:
     rate_limited: int
     client_cpu: float      # CPU seconds of the command's process
     server_cpu: float      # CPU seconds of this process meanwhile (the in-process fake)
+    load: float            # the machine's 1-minute load average when the run started
     database: str          # the database's URL (dropped with the bench's databases)
 
     def as_dict(self) -> dict[str, Any]:
@@ -54,6 +56,7 @@ def seed(ctx: Context, gh, name: str, repos: list[str], *, jobs: int,
                     GITHUB_GRAPHQL_URL=gh.url, SEEDING_CACHE_DIR=str(home / "cache"))
     args = [a for repo in repos for a in ("--repo", repo)]
     args += ["--team", TEAM, "--since", SINCE, "--jobs", str(jobs), *extra]
+    load = os.getloadavg()[0]
     before, cpu = gh.stats, time.process_time()
     result = run_task("seed", env, args=args, output=str(home / "output.txt"))
     cpu, after = time.process_time() - cpu, gh.stats
@@ -62,7 +65,7 @@ def seed(ctx: Context, gh, name: str, repos: list[str], *, jobs: int,
     return SeedRun(name, result["seconds"], result["exit_code"], result["peak_rss_kb"],
                    after.total - before.total, after.points - before.points,
                    _count(after.by_status, 502) - _count(before.by_status, 502), limited,
-                   round(result["cpu"], 1), round(cpu, 1), db.url)
+                   round(result["cpu"], 1), round(cpu, 1), round(load, 1), db.url)
 
 
 def _count(counter: Any, status: int) -> int:
