@@ -53,13 +53,17 @@ class BulkUpsert:
         columns = [by_attname[name].column for name in self.fields]
         table, cols = q(meta.db_table), ", ".join(map(q, columns))
         conflict = "" if unique is None else _conflict(by_attname, self.fields, unique, update, q)
+        # Rows are upserted in key order, so concurrent projections of one team's repositories
+        # lock the rows they share (members) in the same order and never deadlock.
+        order = "" if unique is None else \
+            " ORDER BY " + ", ".join(q(by_attname[name].column) for name in unique)
         self.sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))}) " \
             + conflict
         stage = q(f"_stage_{meta.db_table}")
         self._stage_sql = (
             f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {cols} FROM {table} WITH NO DATA",
             f"COPY {stage} ({cols}) FROM STDIN",
-            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} {conflict}",
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage}{order} {conflict}",
             f"TRUNCATE {stage}",
         )
 
