@@ -44,7 +44,6 @@ from .tokens import Token, TokenPool
 
 DEFAULT_URL = "https://api.github.com/graphql"
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-VIEWER_QUERY = "query Viewer { rateLimit { cost remaining resetAt } viewer { login } }"
 READ_CHUNK = 1 << 16
 SERVER_TEXT_LIMIT = 200  # characters of an error text from the server kept in its message
 Sleeper = Callable[[float, str], None]
@@ -134,19 +133,6 @@ class GraphQLClient:
         For questions about a token itself (its budget, its user)."""
         return self._attempt(token, query, variables or {}).data
 
-    def _identify_unknown(self) -> None:
-        """A budget ran out: learn the user of every token not used yet (one cheap query each),
-        so no token of a spent user is tried as if it had its own budget."""
-        for token in self.pool.tokens:
-            if token.user is not None or token.rejected:
-                continue
-            try:
-                self.execute_with(token, VIEWER_QUERY)
-            except RateLimitError as error:
-                self.pool.exhausted(token, error.reset_at)
-            except GitHubError:
-                pass  # not worth more: the token is tried normally later
-
     def _token(self) -> Token:
         token = self.pool.acquire()
         while token is None:  # every token spent or resting: wait for the first to recover
@@ -161,7 +147,6 @@ class GraphQLClient:
             self.stats.secondary_limits += 1
         if isinstance(error, RateLimitError):
             self.pool.exhausted(token, error.reset_at)
-            self._identify_unknown()
         elif isinstance(error, SecondaryRateLimitError) and len(self.pool.tokens) > 1:
             attempts = Attempts(secondary=1)
             self.pool.rest(token, self.policy.decide(error, attempts, self.clock()).delay)

@@ -71,21 +71,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         try:
             code = self._handle(options)
-        except SeedingError as e:
-            raise CommandError(str(e), returncode=e.exit_code) from None
-        except (ConfigError, ClientConfigError) as e:
-            raise CommandError(str(e), returncode=2) from None
-        except (EventLogError, GitHubError) as e:
-            raise CommandError(str(e), returncode=1) from None
-        except DatabaseError as e:
-            raise CommandError(database_problem(e), returncode=1) from None
-        except Exception as e:  # a bug: one line, the traceback only with --traceback
-            if options.get("traceback"):
+        except Exception as e:  # noqa: BLE001 (every failure becomes one escaped line)
+            if options.get("traceback") and not _expected(e):
                 raise
-            raise CommandError(f"unexpected error: {type(e).__name__}: {e} (run with "
-                               "--traceback for details)", returncode=1) from None
+            raise CommandError(printable(_failure_text(e), 2000),
+                               returncode=_exit_code(e)) from None
         if code:
-            raise CommandError(self._failure, returncode=code)
+            raise CommandError(printable(self._failure, 2000), returncode=code)
 
     def _handle(self, options) -> int:
         registry = load_registry(options["projects_file"])
@@ -224,3 +216,22 @@ def _check_show_modes(options) -> None:
         for change in ("update", "refresh", "clear"):
             if options[change] and not (show == "plan" and change in ("update", "refresh")):
                 raise UsageError(f"--{show.replace('_', '-')} cannot be combined with --{change}")
+
+
+def _expected(error: Exception) -> bool:
+    return isinstance(error, SeedingError | ConfigError | ClientConfigError | EventLogError |
+                      GitHubError | DatabaseError)
+
+
+def _failure_text(error: Exception) -> str:
+    if isinstance(error, DatabaseError):
+        return database_problem(error)
+    if _expected(error):
+        return str(error)
+    return f"unexpected error: {type(error).__name__}: {error} (run with --traceback for details)"
+
+
+def _exit_code(error: Exception) -> int:
+    if isinstance(error, SeedingError):
+        return error.exit_code
+    return 2 if isinstance(error, ConfigError | ClientConfigError) else 1
