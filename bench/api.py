@@ -1,4 +1,4 @@
-"""Benchmark 4: API efficiency of ``seed_real_projects`` against the fake GitHub.
+"""Benchmark 5: API efficiency of ``seed_real_projects`` against the fake GitHub.
 
 The fake runs as its own process (``fakeserver.py``) and computes GitHub's point costs; the
 command runs as a real subprocess with ``GITHUB_GRAPHQL_URL`` pointing at it and its own

@@ -1,4 +1,4 @@
-"""Benchmark 3: the event log's read, verify, append and compaction throughput, and compaction's
+"""Benchmark 4: the event log's read, verify, append and compaction throughput, and compaction's
 memory.
 
 * read: ``EventLog.read()`` over the large generated log (every line's CRC checked), and

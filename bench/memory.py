@@ -1,4 +1,4 @@
-"""Benchmark 2: peak memory of projecting a log, small against 5x larger.
+"""Benchmark 3: peak memory of projecting a log, small against 5x larger.
 
 Each projection runs in a fresh process (``child.py``) into a fresh SQLite database; the figure
 is that process's peak RSS at the end (``VmHWM``; ``ru_maxrss`` is recorded too, but on Linux

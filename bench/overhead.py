@@ -1,4 +1,4 @@
-"""Benchmark 5: the fetcher's own work per page against the time the server takes to answer.
+"""Benchmark 6: the fetcher's own work per page against the time the server takes to answer.
 
 The fake GitHub runs as a separate process (no state file, so it does no extra work per
 request); the fetcher runs in a fresh bench process (``child.py``, task ``fetch_overhead``)

@@ -1,4 +1,4 @@
-"""Benchmark: seeding 12 repositories at once, under one shared budget (issue 13).
+"""Benchmark 9: seeding 12 repositories at once, under one shared budget (issue 13).
 
 The fake GitHub runs in this process (``fetchpass.fake_github``) with ``latency`` 0.3 s added to
 every response, its response-time model, GitHub's secondary limit (2,000 points per minute per

@@ -1,4 +1,4 @@
-"""Benchmark: what re-polling pending CI costs an ``--update``.
+"""Benchmark 8: what re-polling pending CI costs an ``--update``.
 
 A check run finishing does not move its PR's ``updatedAt``, so ``--update`` fetches again, by
 head-commit id and ``IDS_PER_REQUEST`` (50) commits per request, the CI of every PR whose logged

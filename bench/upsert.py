@@ -1,4 +1,4 @@
-"""Benchmark: the projector's hand-written ``BulkUpsert`` against Django's ``bulk_create``.
+"""Benchmark 2: the projector's hand-written ``BulkUpsert`` against Django's ``bulk_create``.
 
 The same projector, on the same log, writes the same rows twice per backend, each time in a
 fresh process and a fresh copy of the migrated schema: once with its own statements
