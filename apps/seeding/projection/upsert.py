@@ -111,12 +111,25 @@ def _conflict(by_attname: dict[str, models.Field], fields: list[str], unique: Se
     return f"ON CONFLICT ({', '.join(map(q, keys))}) {action}"
 
 
+def text_adapter(vendor: str) -> Callable[[str], str]:
+    """The function making text storable on ``vendor`` (built once per statement: it runs for
+    every text value the projector writes)."""
+    pattern = _UNSTORABLE.get(vendor)
+    if pattern is None:
+        return lambda value: value
+
+    def adapt(value: str) -> str:
+        if value.isascii() and "\x00" not in value:  # nearly every value: nothing to change
+            return value
+        return pattern.sub("\ufffd", value)
+    return adapt
+
+
 def storable_text(value: str) -> str:
     """``value`` as the current database can hold it (U+FFFD for what it cannot)."""
-    pattern = _UNSTORABLE.get(connection.vendor)
-    if pattern is None or value.isascii() and "\x00" not in value:
+    if value.isascii() and "\x00" not in value:
         return value
-    return pattern.sub("\ufffd", value)
+    return text_adapter(connection.vendor)(value)
 
 
 def _storable_json(value: Any) -> Any:
@@ -151,9 +164,9 @@ def _in_range(field: models.Field) -> Callable[[int], int]:
     return check
 
 
-def _fitting_text(field: models.Field) -> Callable[[str], str]:
+def _fitting_text(field: models.Field, storable: Callable[[str], str]) -> Callable[[str], str]:
     def check(value: str) -> str:
-        value = storable_text(value)
+        value = storable(value)
         if len(value) > field.max_length:
             raise ValueOutOfRange(f"{field.model._meta.db_table}.{field.column} cannot hold "
                                   f"{len(value)} characters (at most {field.max_length}): "
@@ -170,9 +183,9 @@ def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
         return lambda value: connection.ops.adapt_json_value(_storable_json(value),
                                                              field.encoder)
     if isinstance(field, models.CharField) and field.max_length:
-        return _fitting_text(field)
+        return _fitting_text(field, text_adapter(connection.vendor))
     if isinstance(field, models.CharField | models.TextField):
-        return storable_text
+        return text_adapter(connection.vendor)
     if field.get_internal_type() in INTEGER_RANGES and not field.primary_key \
             and not isinstance(field, models.ForeignKey):
         return _in_range(field)
