@@ -1,14 +1,17 @@
 # Every target sets itself up: a fresh clone needs only Python 3.11+ and make.
 PYTHON ?= python3
+PYTEST_WORKERS ?= auto
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install migrate test test-chaos demo seed lint check bench clean
+.PHONY: help install migrate test test-fast test-postgres test-chaos demo seed lint check bench clean
 
 help:
 	@echo "make demo    offline demo: fake GitHub server + seed_real_projects on SQLite"
-	@echo "make test    the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make test    the test suite on SQLite, in parallel (make test-fast: without the chaos suite)"
+	@echo "make test-postgres   the database tests on PostgreSQL (POSTGRES_URL)"
 	@echo "make seed    seed_real_projects against real GitHub (ARGS='--project antiwork')"
 	@echo "make lint    ruff and the import-layering contracts (pyproject.toml)"
 	@echo "make check   Django checks;  make bench: benchmarks"
@@ -24,10 +27,16 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not chaos" $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m db $(PYTEST_ARGS)
 
 test-chaos: install
-	$(BIN)/python -m pytest -m chaos $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m chaos $(PYTEST_ARGS)
 
 demo: migrate
 	$(BIN)/python -m tests.demo

@@ -9,6 +9,17 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+               "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test that touches the database ``db``: the PostgreSQL pass runs only those
+    (``make test-postgres``); the others do not depend on the database."""
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())) or \
+                item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.db)
 
 
 @pytest.fixture

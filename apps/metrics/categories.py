@@ -1,7 +1,6 @@
 """Derive a changed file's category (frontend/backend/test/docs/config/other) from its path."""
 
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 TEST_DIRS = {"test", "tests", "spec", "specs", "__tests__", "e2e", "cypress", "testdata"}
 DOCS_DIRS = {"docs", "doc", "documentation"}
@@ -27,9 +26,11 @@ BACKEND_SUFFIXES = {
 @lru_cache(maxsize=1 << 16)
 def categorize_file(path: str) -> str:
     """Return the category of ``path``; tests and docs win over the language of the file."""
-    p = PurePosixPath(path.lower())
-    dirs = set(p.parts[:-1])
-    name, suffix = p.name, p.suffix
+    parts = [part for part in path.lower().split("/") if part and part != "."]
+    name = parts[-1] if parts else ""
+    dirs = set(parts[:-1])
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # as PurePosixPath.suffix
     if dirs & TEST_DIRS or _looks_like_test(name):
         return "test"
     if dirs & DOCS_DIRS or suffix in DOCS_SUFFIXES:

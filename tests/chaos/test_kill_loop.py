@@ -1,12 +1,12 @@
 """Scenario 1, the kill loop: SIGKILL ``seed_real_projects`` at random moments until it finishes.
 
-Three repositories, 3,000 PRs (one per repository needs nested pagination: 250 files, 130
-commits, 105 reviews, a 120-run check suite), pages of 10, 10% injected transient faults, fsync
-on (the default), the real command as a real process. Each round restarts the same command and
-kills it when a randomly chosen trigger fires: after the fake GitHub answered N more requests,
-after the logs grew by N bytes (just after a page commit), after a random delay (sometimes
-during start-up), or shortly after the projection started writing. The moments come from a
-seeded ``random.Random``, so a failure names a reproducible schedule.
+Three repositories, 1,500 PRs by default (one per repository needs nested pagination: 250 files,
+130 commits, 105 reviews, a 120-run check suite), pages of 10, 10% injected transient faults,
+fsync on (the default), the real command as a real process. Each round restarts the same command
+and kills it when a randomly chosen trigger fires: after the fake GitHub answered N more
+requests, after the logs grew by N bytes (just after a page commit), after a random delay
+(sometimes during start-up), or shortly after the projection started writing. The moments come
+from a seeded ``random.Random``, so a failure names a reproducible schedule.
 """
 
 from __future__ import annotations
@@ -52,14 +52,17 @@ from .support import (
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-SIZES = {"chaos/web": 1500, "chaos/api": 1000, "chaos/docs": 500}
+# The size knobs: CHAOS_KILLS (kills, at least) and CHAOS_KILL_PRS (PRs over the three repos).
+TOTAL_PRS = int(os.environ.get("CHAOS_KILL_PRS", "1500"))
+SIZES = {"chaos/web": TOTAL_PRS // 2, "chaos/api": TOTAL_PRS // 3,
+         "chaos/docs": TOTAL_PRS - TOTAL_PRS // 2 - TOTAL_PRS // 3}
 REPOS = tuple(SIZES)
 SINCE_DAY = (NOW - timedelta(days=300)).date()
 SINCE = day_start(SINCE_DAY)
 PAGE = 10
 ARGS = [*repo_args(REPOS), *since_arg(SINCE_DAY), "--page-size", str(PAGE), "--jobs", "1"]
 SEED = 20261128
-MIN_KILLS = 25
+MIN_KILLS = int(os.environ.get("CHAOS_KILLS", "25"))  # the size knob; CI keeps 25+
 MAX_ROUNDS = 150
 
 

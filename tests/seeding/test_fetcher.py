@@ -34,10 +34,27 @@ def gh(dataset):
         yield server
 
 
-def client_for(gh, tokens=("tok",), **policy):
+class FakeClock:
+    """Time for the client, its token pool and the fake GitHub's rate-limit windows: a wait
+    advances it instead of sleeping, so rate-limit tests take no wall time."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float, reason: str = "") -> None:
+        self.now += seconds
+
+
+def client_for(gh, tokens=("tok",), clock: FakeClock | None = None, **policy):
     policy.setdefault("backoff_base", 0.01)
-    return GraphQLClient(gh.url, TokenPool(list(tokens)), policy=RetryPolicy(**policy),
-                         sleep=lambda seconds, reason: time.sleep(min(seconds, 3)))
+    if clock is None:
+        return GraphQLClient(gh.url, TokenPool(list(tokens)), policy=RetryPolicy(**policy),
+                             sleep=lambda seconds, reason: time.sleep(min(seconds, 3)))
+    return GraphQLClient(gh.url, TokenPool(list(tokens), clock=clock),
+                         policy=RetryPolicy(**policy), clock=clock, sleep=clock.sleep)
 
 
 def fetch(gh, log_dir, request, client=None):
@@ -162,15 +179,20 @@ def test_faults_rate_limit_windows_and_a_secondary_limit_together_leave_no_gap(g
     """10% 5xx faults, a budget of 8 points per 2-second window (both error shapes), and a
     secondary limit with retry-after: the pass completes and the log matches the server."""
     kinds = ["502_json", "504", "502_html"]
+    clock = FakeClock()
+    start = clock.now
+    gh.engine.limiter.clock = gh.engine.per_minute.clock = clock  # the server's windows too
     gh.set_rate_limit(limit=8, window_seconds=2, reset_windows=True)
     gh.faults.set_rate_limit_style("alternate")
     gh.faults.set_random(0.10, kinds)
     gh.faults.set_retry_after(1)
     gh.faults.fail_next(1, "secondary")
     gh.faults.fail_next(1, "502_json")  # at least one, whatever the random draws
-    state, client = fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, page_size=10))
+    state, client = fetch(gh, tmp_path / "log", FetchRequest(since=SINCE, page_size=10),
+                          client_for(gh, clock=clock))
     assert state.complete
     assert log_prs(tmp_path / "log") == expected_prs(gh.dataset, REPO, SINCE)
     assert client.stats.rate_limit_waits > 0 and client.stats.secondary_waits == 1
+    assert clock.now - start >= client.stats.wait_seconds > 0  # every wait was on the clock
     injected = sum(n for kind, n in gh.stats.by_fault.items() if kind in kinds)
     assert injected > 0 and client.stats.retries == injected

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,8 +48,8 @@ class BulkUpsert:
         meta = model._meta
         by_attname = {f.attname: f for f in meta.concrete_fields}
         self.fields = list(fields)
-        adapters = [_adapter(by_attname[name]) for name in self.fields]
-        self._adapters = [(i, a) for i, a in enumerate(adapters) if a is not None]
+        columns = [_column(i, by_attname[name]) for i, name in enumerate(self.fields)]
+        self._columns = [c for c in columns if c is not None]
         q = connection.ops.quote_name
         columns = [by_attname[name].column for name in self.fields]
         table, cols = q(meta.db_table), ", ".join(map(q, columns))
@@ -70,9 +71,10 @@ class BulkUpsert:
     def execute(self, rows: Iterable[Sequence[Any]]) -> int:
         """Write ``rows``; returns how many were sent. Raises ``ValueOutOfRange`` (before
         writing anything) for an integer its column cannot hold."""
-        params = [self._adapt(row) for row in rows]
+        params = [list(row) for row in rows]
         if not params:
             return 0
+        self._adapt(params)
         if connection.vendor == "postgresql":
             self._copy(params)
         else:
@@ -93,12 +95,18 @@ class BulkUpsert:
             cursor.execute(upsert)
             cursor.execute(truncate)
 
-    def _adapt(self, row: Sequence[Any]) -> list[Any]:
-        values = list(row)
-        for i, adapt in self._adapters:
-            if values[i] is not None:
-                values[i] = adapt(values[i])
-        return values
+    def _adapt(self, params: list[list[Any]]) -> None:
+        """Make every value storable, column by column: a column whose values are all fine
+        (checked by one C-level pass: ASCII text, integers in range) is left as it is."""
+        for column in self._columns:
+            i = column.index
+            present = [row[i] for row in params if row[i] is not None]
+            if not present or (column.clean is not None and column.clean(present)):
+                continue
+            adapt = column.adapt
+            for row in params:
+                if row[i] is not None:
+                    row[i] = adapt(row[i])
 
 
 def _conflict(by_attname: dict[str, models.Field], fields: list[str], unique: Sequence[str],
@@ -175,18 +183,39 @@ def _fitting_text(field: models.Field, storable: Callable[[str], str]) -> Callab
     return check
 
 
-def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """How the values of one column are made storable: ``adapt`` one value; ``clean`` (if
+    given) tells in one pass that no value of a batch needs it."""
+
+    index: int
+    adapt: Callable[[Any], Any]
+    clean: Callable[[list[Any]], bool] | None = None
+
+
+def _column(index: int, field: models.Field) -> _Column | None:
     """How a Python value of ``field`` is handed to the driver (None: as is)."""
     if isinstance(field, models.DateTimeField):
-        return _sqlite_datetime if connection.vendor == "sqlite" else None
+        return _Column(index, _sqlite_datetime) if connection.vendor == "sqlite" else None
     if isinstance(field, models.JSONField):
-        return lambda value: connection.ops.adapt_json_value(_storable_json(value),
-                                                             field.encoder)
-    if isinstance(field, models.CharField) and field.max_length:
-        return _fitting_text(field, text_adapter(connection.vendor))
+        return _Column(index, lambda value: connection.ops.adapt_json_value(
+            _storable_json(value), field.encoder))
     if isinstance(field, models.CharField | models.TextField):
-        return text_adapter(connection.vendor)
+        limit = field.max_length if isinstance(field, models.CharField) else None
+        adapt = text_adapter(connection.vendor)
+        return _Column(index, _fitting_text(field, adapt) if limit else adapt,
+                       lambda values: _clean_text(values, limit))
     if field.get_internal_type() in INTEGER_RANGES and not field.primary_key \
             and not isinstance(field, models.ForeignKey):
-        return _in_range(field)
+        low, high = INTEGER_RANGES[field.get_internal_type()]
+        return _Column(index, _in_range(field),
+                       lambda values: low <= min(values) and max(values) <= high)
     return None
+
+
+def _clean_text(values: list[str], limit: int | None) -> bool:
+    """ASCII without NUL (storable anywhere), and within ``limit`` characters."""
+    joined = "".join(values)
+    if not joined.isascii() or "\x00" in joined:
+        return False
+    return limit is None or max(map(len, values)) <= limit
