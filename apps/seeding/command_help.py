@@ -10,6 +10,8 @@ from pathlib import Path
 
 from eventlog import InvalidRepoNameError, parse_repo
 
+from .fetch.state import DEFAULT_PAGE_SIZE
+
 DISTRIBUTION = "pr-seeding"
 MAX_DAYS_BACK = 365 * 20
 
@@ -133,14 +135,15 @@ def add_seed_arguments(parser: argparse.ArgumentParser) -> None:
     api.add_argument("--github-token", metavar="TOKEN",
                      help="Token(s), separated by commas (prefer the environment: the "
                           "command line is visible in `ps`).")
-    api.add_argument("--page-size", type=_bounded(1, 100), default=50, metavar="N",
-                     help="PRs per GraphQL page (1..100, default 50; shrinks on timeouts "
-                          "and remembers the size that works).")
+    api.add_argument("--page-size", type=_bounded(1, 100), default=DEFAULT_PAGE_SIZE,
+                     metavar="N",
+                     help=f"PRs per GraphQL page (1..100, default {DEFAULT_PAGE_SIZE}; shrinks on "
+                          "timeouts and remembers the size that works).")
     api.add_argument("--max-wait", type=_bounded(0, 24 * 3600), default=3600,
                      metavar="SEC", help="Longest rate-limit wait before stopping cleanly "
                                          "(default 3600).")
     api.add_argument("--jobs", type=_bounded(1, 32), metavar="N",
-                     help="Repositories fetched at once (default: 2 per token, at most 8).")
+                     help="Repositories fetched at once (default: 4 per token, at most 8).")
     parser.add_argument("--cache-dir", type=Path, metavar="PATH",
                         help="Root of the logs (default: $SEEDING_CACHE_DIR, else "
                              ".seeding_cache in the project).")

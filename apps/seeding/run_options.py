@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from .errors import UsageError
-from .fetch.state import FetchRequest
+from .fetch.state import DEFAULT_PAGE_SIZE, FetchRequest
 from .projection.window import Window
 from .registry import Project
 from .service import SeedOptions
@@ -24,7 +24,7 @@ class RunOptions:
     update: bool = False
     refresh: bool = False
     check_runs: bool = True
-    page_size: int = 50
+    page_size: int = DEFAULT_PAGE_SIZE
     fsync: str = "always"
 
 

@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
+from apps.seeding.fetch.client_config import default_jobs
 from apps.seeding.fetch.fetcher import Fetcher, FetchError
 from apps.seeding.fetch.github.client import GraphQLClient
 from apps.seeding.fetch.github.retry import RetryPolicy
 from apps.seeding.fetch.github.tokens import TokenPool
-from apps.seeding.fetch.state import FetchRequest, FetchState
+from apps.seeding.fetch.state import DEFAULT_PAGE_SIZE, FetchRequest, FetchState
+from apps.seeding.run_options import RunOptions
 from apps.teams.models import Team
 from eventlog import EventLog, open_writer
 from tests.expected import db_prs, expected_prs
@@ -147,3 +149,10 @@ def test_the_page_size_that_works_is_remembered_instead_of_growing_back(tmp_path
                                                                         update=True))
     assert timeouts == 2 * 2  # 80 -> 40 -> 20, each size failing twice before shrinking
     assert not any(r["fault"] for r in gh.stats.records)  # the next pass starts at 20
+
+
+def test_jobs_default_to_four_per_token_at_most_eight_and_pages_to_100():
+    """The defaults the bench recommends (bench/README.md): two jobs per request slot, pages of
+    100 PRs (the fewest requests and points per PR on heavy data with CI)."""
+    assert [default_jobs(n) for n in (0, 1, 2, 3, 10)] == [1, 4, 8, 8, 8]
+    assert FetchRequest().page_size == RunOptions().page_size == DEFAULT_PAGE_SIZE == 100

@@ -12,7 +12,7 @@ import contextlib
 import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,9 +23,7 @@ from .ci_repoll import repoll_ci
 from .completion import MAX_ITEMS
 from .github.client import GraphQLClient, Response
 from .github.errors import (
-    BadResponseError,
     GitHubError,
-    NotFoundError,
     QueryTimeoutError,
     SchemaMismatchError,
     WaitTooLongError,
@@ -34,6 +32,7 @@ from .github.queries import NestedSizes, Selection, page_query
 from .github.secrets import clean
 from .interrupts import InterruptRequest, deferred_interrupts
 from .pages import Locator, PageBuilder
+from .pr_page import Page, estimate_total, read_page
 from .reporting import FetchReporter, NullReporter, WarningKind, WarningLog
 from .retries import retry_incomplete
 from .server_profile import ServerProfile
@@ -45,7 +44,6 @@ from .state import (
     PassState,
     PassStatus,
     Reason,
-    parse_ts,
     ts,
 )
 
@@ -64,19 +62,6 @@ class FetchError(Exception):
     def __init__(self, message: str, *, status: str, cause: BaseException) -> None:
         super().__init__(message)
         self.status, self.cause = status, cause
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    nodes: list[Any]
-    cursors: list[str | None]
-    errors: tuple
-    has_next: bool
-    end_cursor: str | None
-    cost: int
-    first_response_at: datetime | None
-    name_with_owner: str | None
-    total: int | None
 
 
 class Fetcher:
@@ -166,32 +151,10 @@ class Fetcher:
                 self._shrunk_to = size
                 self.reporter.note(self.repo, f"{error}; page size now {size}")
                 p = replace(p, page_size=size)
-        return self._page(response, started), p
+        return read_page(response, self.repo, started), p
 
     def _page_query(self, request: FetchRequest, p: PassState) -> str:
         return page_query(self.selection(request, p))
-
-    def _page(self, response: Response, started: float) -> Page:
-        repo = response.data.get("repository")
-        if repo is None:
-            message = next((e.message for e in response.errors), "")
-            raise NotFoundError(message or f"repository {self.repo} not found (or not visible "
-                                "to the token)")
-        prs = _object(repo, "data.repository").get("pullRequests")
-        if not isinstance(prs, dict) or not isinstance(prs.get("edges"), list):
-            raise BadResponseError("GitHub's response has no pull requests at "
-                                   "data.repository.pullRequests.edges")
-        edges = [e if isinstance(e, dict) else {} for e in prs["edges"]]
-        info = _object(prs.get("pageInfo") or {}, "data.repository.pullRequests.pageInfo")
-        served = None
-        if response.server_time is not None:
-            served = response.server_time - timedelta(seconds=time.monotonic() - started)
-        name = repo.get("nameWithOwner")
-        return Page([e.get("node") for e in edges], [e.get("cursor") for e in edges],
-                    response.errors, bool(info.get("hasNextPage")),
-                    info.get("endCursor"), response.cost, served,
-                    name if isinstance(name, str) else None,
-                    prs.get("totalCount") if isinstance(prs.get("totalCount"), int) else None)
 
     def call(self, build: Callable[[], str] | str, variables: dict[str, Any], *,
              can_shrink: bool = False) -> Response:
@@ -330,37 +293,7 @@ def _valid_name(name: str) -> bool:
     return True
 
 
-def _object(value: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise BadResponseError(f"GitHub's response has no object at {path} (found "
-                               f"{value!r})"[:300])
-    return value
-
-
 def _stopped(error: GitHubError) -> bool:
     return isinstance(error, WaitTooLongError)
 
 
-def estimate_total(p: PassState, page: Page) -> PassState:
-    """How many PRs the pass will hold: GitHub's totalCount without a window (or the limit),
-    else an estimate from how far ``updatedAt`` has come towards the window start."""
-    newest = p.newest_updated or next((n.get("updatedAt") for n in page.nodes
-                                       if isinstance(n, dict)), None)
-    total, estimated = page.total, False
-    if p.since is not None and total is not None:
-        oldest = next((n.get("updatedAt") for n in reversed(page.nodes)
-                       if isinstance(n, dict)), None)
-        total, estimated = _estimate(p.prs, p.since, newest, oldest, total), True
-    if p.max_prs is not None and total is not None:
-        total = min(total, p.max_prs)
-    return replace(p, total_prs=total, total_estimated=estimated, newest_updated=newest)
-
-
-def _estimate(prs: int, since: str, newest: str | None, oldest: str | None, total: int) -> int:
-    start, top, now = parse_ts(since), parse_ts(newest), parse_ts(oldest)
-    if start is None or top is None or now is None or top <= start:
-        return total
-    covered = (top - now) / (top - start)
-    if covered <= 0:
-        return total
-    return min(total, max(prs, round(prs / min(1.0, covered))))

@@ -27,6 +27,9 @@ from apps.seeding.timestamps import parse_ts
 
 __all__ = ["FetchRequest", "FetchState", "Mode", "PassPlan", "PassState", "PassStatus",
            "Reason", "parse_ts", "ts"]
+# PRs per page unless --page-size says otherwise: on heavy-tailed data with CI, 100 costs 3.8
+# requests per 100 PRs against 6.0 at 50, and 12% fewer points (bench/README.md, spend).
+DEFAULT_PAGE_SIZE = 100
 RETRY_LIMIT = 1  # automatic retries of an incomplete PR, by the next run (whatever its kind)
 
 
@@ -59,7 +62,7 @@ class FetchRequest:
     max_prs: int | None = None
     update: bool = False
     check_runs: bool = True
-    page_size: int = 50
+    page_size: int = DEFAULT_PAGE_SIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,7 @@ class PassState:
     started_at: str | None = None      # GitHub's Date of the pass's first response
     pages: int = 0
     prs: int = 0
-    page_size: int = 50
+    page_size: int = DEFAULT_PAGE_SIZE
     max_prs: int | None = None
     check_runs: bool = True
     stats: dict[str, Any] = field(default_factory=dict)
