@@ -1,5 +1,6 @@
-"""Helpers of the chaos suite: running the real commands, reading what the fake GitHub saw, and
-checking what the pipeline left behind (database, logs, outputs)."""
+"""Helpers of the chaos suite: running the real commands, reading what the fake GitHub saw,
+checking outputs, scanning for secrets, and writing the logs a scenario starts from. What the
+pipeline left behind (database, logs, files) is checked with support_state.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,20 +17,17 @@ from typing import Any
 from django.core.management import call_command
 from django.db import connection
 
-from apps.metrics.models import Commit, PRCheckRun, PRFile, PRReview, PullRequest, TeamMember
 from apps.seeding.fetch.fetcher import Fetcher
 from apps.seeding.fetch.github.client import GraphQLClient
 from apps.seeding.fetch.github.retry import RetryPolicy
 from apps.seeding.fetch.github.tokens import TokenPool
-from apps.seeding.fetch.state import RETRY_LIMIT, FetchRequest, FetchState
-from apps.seeding.models import AppliedOffset
-from apps.teams.models import Team
-from eventlog import EventLog, open_writer
+from apps.seeding.fetch.state import FetchRequest, FetchState
+from eventlog import open_writer
 from tests.conftest import REPO_ROOT, manage_cmd
-from tests.dbdump import natural_dump
-from tests.expected import db_prs, expected_prs, log_prs
 from tests.fakegithub import FakeGitHub
 from tests.fakegithub.faults import TIMEOUT_KINDS, FaultPlan
+
+from .support_state import expected_row_counts, row_counts  # noqa: F401  (tests/fidelity)
 
 # A token shaped like a real one: it must never be written anywhere.
 TOKEN = "ghp_ChaosSuiteSecret" + "0" * 19 + "1"
@@ -184,89 +181,20 @@ class NoShrinkFaults(FaultPlan):
         return kind
 
 
-# -- what the pipeline left behind ------------------------------------------------------------
+# -- terminal safety (hostile input, issue 11) ------------------------------------------------
+
+# What must never reach a terminal from data: C0 controls but newline and tab (ESC among
+# them), DEL, C1 controls (CSI, OSC ...), bidi overrides and isolates, line/paragraph separators.
+TERMINAL_CONTROL = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e"
+                              "\\u2066-\\u2069]")
 
 
-def files_under(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes (writer.lock excluded: it holds a PID)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(Path(root).rglob("*"))
-            if p.is_file() and p.name != "writer.lock"}
-
-
-def log_bytes(cache_dir: Path) -> int:
-    """Total size of the segment files under ``cache_dir`` (cheap enough to poll)."""
-    total = 0
-    for dirpath, _, names in os.walk(cache_dir):
-        total += sum(os.stat(os.path.join(dirpath, n)).st_size for n in names
-                     if n.endswith(".jsonl"))
-    return total
-
-
-def pr_event_counts(log_dir: Path) -> Counter:
-    """How many ``pr`` events each PR number has in a log."""
-    return Counter(r.data["number"] for r in EventLog(log_dir).read() if r.type == "pr")
-
-
-def expected_members(dataset: dict, repos, since: datetime) -> set[str]:
-    """Logins the projection must create: PR authors, reviewers, commit authors."""
-    logins = set()
-    for repo in repos:
-        for pr in dataset["repos"][repo]["pullRequests"]:
-            if datetime.fromisoformat(pr["updatedAt"].replace("Z", "+00:00")) < since:
-                continue
-            actors = [pr.get("author"), *[r.get("author") for r in pr.get("reviews") or []],
-                      *[(c["commit"].get("author") or {}).get("user") for c in pr["commits"]]]
-            logins |= {a["login"] for a in actors if a and a.get("login")}
-    return logins
-
-
-def row_counts(team) -> dict[str, int]:
-    return {model.__name__: model.objects.filter(team=team).count()
-            for model in (PullRequest, PRReview, Commit, PRFile, PRCheckRun)}
-
-
-def expected_row_counts(expected: dict[int, dict]) -> dict[str, int]:
-    """Rows per table: every PR keeps its own commits and CI (a shared commit is a row of each
-    PR listing it); a connection GitHub did not serve (None) has no rows."""
-    def total(name: str) -> int:
-        return sum(len(p[name] or ()) for p in expected.values())
-    return {"PullRequest": len(expected), "PRReview": total("reviews"), "Commit": total("commits"),
-            "PRFile": total("files"), "PRCheckRun": total("check_runs") + total("statuses")}
-
-
-def assert_database_matches(dataset: dict, team_slug: str, repos, since: datetime) -> None:
-    """Every PR in the window with every child, nothing else, for ``team_slug``."""
-    assert list(Team.objects.values_list("slug", flat=True)) == [team_slug]
-    team = Team.objects.get(slug=team_slug)
-    everything: dict[int, dict] = {}
-    for repo in repos:
-        expected = expected_prs(dataset, repo, since)
-        assert db_prs(team, repo) == expected, f"database differs from the dataset for {repo}"
-        everything.update({(repo, n): p for n, p in expected.items()})
-    assert row_counts(team) == expected_row_counts(everything)
-    assert PullRequest.objects.count() == len(everything)
-    members = set(TeamMember.objects.filter(team=team).values_list("github_login", flat=True))
-    assert members == expected_members(dataset, repos, since)
-
-
-def assert_log_matches(dataset: dict, cache_dir: Path, repos, since: datetime) -> None:
-    """Each log holds exactly one event per complete PR of the window, equal to the dataset's
-    PR; an incomplete PR (a connection GitHub did not serve) also its one automatic retry."""
-    for repo in repos:
-        expected = expected_prs(dataset, repo, since)
-        assert log_prs(cache_dir / repo) == expected, f"log differs from the dataset for {repo}"
-        counts = pr_event_counts(cache_dir / repo)
-        gaps = incomplete_numbers(cache_dir / repo)
-        assert all(counts[n] == 1 for n in counts if n not in gaps), \
-            f"duplicate events in {repo}: {counts.most_common(3)}"
-        assert all(counts[n] <= 1 + RETRY_LIMIT for n in gaps), counts.most_common(3)
-
-
-def incomplete_numbers(log_dir: Path) -> set[int]:
-    """PRs whose latest event has a connection GitHub did not serve."""
-    latest = {r.data["number"]: r.data for r in EventLog(log_dir).read() if r.type == "pr"}
-    return {n for n, data in latest.items() if data.get("unavailable") or
-            data.get("incomplete")}
+def assert_terminal_safe(*texts: str) -> None:
+    """No character a terminal could act on in any of ``texts`` (outputs of a command)."""
+    for text in texts:
+        found = TERMINAL_CONTROL.search(text)
+        assert found is None, \
+            f"{found.group()!r} reached the output: {text[max(0, found.start() - 80):][:200]!r}"
 
 
 # -- secrets ----------------------------------------------------------------------------------
@@ -303,63 +231,6 @@ def fetch_log(dataset: dict, repo: str, log_dir: Path, *, page_size: int) -> Non
         state = Fetcher(writer, client, repo).run(FetchState(), request)
         state = Fetcher(writer, client, repo).run(state, request)  # the one retry of gaps
     assert state.complete and not state.retry_due()
-
-
-# -- hostile input (issue 11) -------------------------------------------------------------------
-
-# What must never reach a terminal from data: C0 controls but newline and tab (ESC among
-# them), DEL, C1 controls (CSI, OSC ...), bidi overrides and isolates, line/paragraph separators.
-TERMINAL_CONTROL = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e"
-                              "\\u2066-\\u2069]")
-
-
-def assert_terminal_safe(*texts: str) -> None:
-    """No character a terminal could act on in any of ``texts`` (outputs of a command)."""
-    for text in texts:
-        found = TERMINAL_CONTROL.search(text)
-        assert found is None, \
-            f"{found.group()!r} reached the output: {text[max(0, found.start() - 80):][:200]!r}"
-
-
-def database_state() -> tuple:
-    """Teams, applied offsets and every seeded row by natural key (no pks)."""
-    offsets = set(AppliedOffset.objects.values_list("team__slug", "github_repo"))
-    return set(Team.objects.values_list("slug", flat=True)), offsets, natural_dump()
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a failed run must leave as it was: the cache files, the PR events, the rows."""
-
-    files: dict[str, bytes]
-    events: Counter
-    rows: tuple
-
-
-def snapshot(cache_dir: Path, repo: str) -> Snapshot:
-    return Snapshot(files_under(cache_dir), pr_event_counts(cache_dir / repo), database_state())
-
-
-def pass_events(log_dir: Path) -> list[dict]:
-    """The data of every ``pass`` event of a log, oldest first."""
-    return [r.data for r in EventLog(log_dir).read() if r.type == "pass"]
-
-
-def assert_unchanged(before: Snapshot, cache_dir: Path, repo: str, *,
-                     failed_pass: str | None = None) -> None:
-    """The database exactly as ``before``; the cache files byte for byte, or, with
-    ``failed_pass`` (a pass status: ``failed``, ``stopped``), every committed byte kept, no PR
-    event added and the last pass recorded with that status."""
-    assert database_state() == before.rows
-    after = files_under(cache_dir)
-    if failed_pass is None:
-        assert after == before.files
-        return
-    assert after.keys() == before.files.keys()
-    assert all(after[name].startswith(data) for name, data in before.files.items())
-    assert pr_event_counts(cache_dir / repo) == before.events
-    last = pass_events(cache_dir / repo)[-1]
-    assert last["status"] == failed_pass, last
 
 
 def seed_from(seeded_log: Path, cache_dir: Path, repo: str, args: list[str]) -> None:

@@ -32,9 +32,11 @@ from .support import (
     assert_failed_cleanly,
     chaos_env,
     fetch_log,
+    since_arg,
+)
+from .support_state import (
     files_under,
     pr_event_counts,
-    since_arg,
 )
 
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]

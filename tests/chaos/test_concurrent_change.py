@@ -21,12 +21,14 @@ from tests.expected import db_prs, expected_prs, log_prs
 from tests.fakegithub import FakeGitHub, add_commit, add_pr, add_review, generate_dataset, touch_pr
 
 from .support import (
-    assert_database_matches,
     assert_succeeded,
     chaos_env,
     day_start,
-    pr_event_counts,
     since_arg,
+)
+from .support_state import (
+    assert_database_matches,
+    pr_event_counts,
 )
 
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]

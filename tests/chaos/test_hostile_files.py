@@ -30,10 +30,12 @@ from .support import (
     assert_succeeded,
     assert_terminal_safe,
     chaos_env,
-    database_state,
     fetch_log,
     seed_from,
     since_arg,
+)
+from .support_state import (
+    database_state,
 )
 
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]

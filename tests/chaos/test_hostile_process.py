@@ -24,17 +24,19 @@ from tests.conftest import REPO_ROOT, manage_cmd
 from tests.fakegithub import FakeGitHub, generate_dataset
 
 from .support import (
-    assert_database_matches,
     assert_failed_cleanly,
-    assert_log_matches,
     assert_succeeded,
     assert_terminal_safe,
     chaos_env,
     day_start,
-    pass_events,
     repo_args,
     served,
     since_arg,
+)
+from .support_state import (
+    assert_database_matches,
+    assert_log_matches,
+    pass_events,
 )
 
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]

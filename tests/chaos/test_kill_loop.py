@@ -36,18 +36,16 @@ from .support import (
     TOKEN,
     TRANSIENT_FAULTS,
     NoShrinkFaults,
-    assert_database_matches,
-    assert_log_matches,
     assert_succeeded,
     chaos_env,
     day_start,
-    log_bytes,
     pages_of,
     repo_args,
     served,
     since_arg,
     successful,
 )
+from .support_state import assert_database_matches, assert_log_matches, log_bytes
 
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]
 
@@ -274,8 +272,15 @@ def test_killed_at_random_moments_the_pipeline_loses_duplicates_and_skips_nothin
         rounds = kill_until_finished(runner, env, gh, cache_dir, baseline)
         records = gh.stats.records
         assert sum(gh.stats.by_fault.values()) > 0.05 * len(records)
+        due = sum(len(FetchState.from_meta(EventLog(cache_dir / repo).last_commit().meta)
+                      .retry_due()) for repo in REPOS)
+        assert_succeeded(runner.seed(*ARGS, env=env))  # retries PRs recorded incomplete, once
+        retries = list(gh.stats.records)[len(records):]
+        assert all(r["shape"].startswith("pullRequest+") for r in retries), retries
+        assert (len(retries) > 0) == (due > 0)
+        before = served(gh)
         assert_succeeded(runner.seed(*ARGS, env=env))
-        assert served(gh) == len(records)  # the logs cover the window: no request
+        assert served(gh) == before  # the logs cover the window: no request
     kills = [r for r in rounds if r.phase != "finished"]
     phases = Counter(r.phase for r in kills)
     schedule = f"{len(kills)} kills by phase {dict(phases)}, by trigger " \

@@ -16,15 +16,17 @@ from tests.expected import db_prs, log_prs
 from tests.fakegithub import FakeGitHub, generate_dataset
 
 from .support import (
-    assert_database_matches,
     assert_failed_cleanly,
-    assert_log_matches,
     assert_succeeded,
     chaos_env,
     day_start,
     pages_of,
     repo_args,
     since_arg,
+)
+from .support_state import (
+    assert_database_matches,
+    assert_log_matches,
 )
 
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]

@@ -20,8 +20,6 @@ import pytest
 from tests.fakegithub import FakeGitHub, generate_dataset
 
 from .support import (
-    assert_database_matches,
-    assert_log_matches,
     assert_succeeded,
     chaos_env,
     day_start,
@@ -29,6 +27,10 @@ from .support import (
     repo_args,
     served,
     since_arg,
+)
+from .support_state import (
+    assert_database_matches,
+    assert_log_matches,
 )
 
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]

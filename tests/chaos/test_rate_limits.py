@@ -16,12 +16,14 @@ from tests.fakegithub.ids import short_hash
 
 from .support import (
     TOKEN,
-    assert_database_matches,
     assert_failed_cleanly,
     assert_succeeded,
     chaos_env,
     day_start,
     since_arg,
+)
+from .support_state import (
+    assert_database_matches,
 )
 
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]

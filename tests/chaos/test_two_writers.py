@@ -13,14 +13,16 @@ from tests.fakegithub.ids import short_hash
 
 from .support import (
     TOKEN,
-    assert_database_matches,
     assert_failed_cleanly,
-    assert_log_matches,
     assert_succeeded,
     chaos_env,
     day_start,
     repo_args,
     since_arg,
+)
+from .support_state import (
+    assert_database_matches,
+    assert_log_matches,
 )
 
 pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]
