@@ -211,13 +211,16 @@ def _kill_row(prs: int, m: dict[str, Any]) -> Row:
 
 
 def _notes(prs: int, m: dict[str, Any]) -> list[str]:
+    from apps.seeding.fetch.state import DEFAULT_PAGE_SIZE
+
     full, killed = m["full"], m["interrupted"]
     return [
         f"fake GitHub: {prs} PRs in one repo, {m['huge']} huge (250 files, 130 commits, 105 "
-        "reviews, a 120-run check suite); page size 50; secondary limit off",
+        f"reviews, a 120-run check suite); page size {DEFAULT_PAGE_SIZE}; secondary limit off",
         f"full pass: {full.requests} requests = {full.pages} pages + {full.followups} follow-up "
         f"rounds + {full.by_number} PRs-by-number; {full.points} points (page query "
-        f"at first:50 costs {page_points(50, check_runs=True)} points by "
+        f"at first:{DEFAULT_PAGE_SIZE} costs {page_points(DEFAULT_PAGE_SIZE, check_runs=True)} "
+        "points by "
         "tests/fakegithub/cost.py)",
         f"original seeder (a model, see bench/original.py): ceil(N/10) GraphQL pages at "
         f"{page_points(10, check_runs=False)} points each + N REST calls for check runs",

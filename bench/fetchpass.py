@@ -11,7 +11,7 @@ the server's request records, so every request counts: pages, follow-up rounds, 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -73,10 +73,12 @@ def client(url: str, tokens: tuple[str, ...] = ("bench-token",)):
     return GraphQLClient(url, TokenPool(list(tokens)), sleep=lambda seconds, reason: None)
 
 
-def run_pass(gh, repo: str, log_dir: Path, *, page_size: int = 50, check_runs: bool = True,
-             max_items: int | None = None, sizes=None, update: bool = False) -> PassCost:
+def run_pass(gh, repo: str, log_dir: Path, *, page_size: int | None = None,
+             check_runs: bool = True, max_items: int | None = None, sizes=None,
+             update: bool = False) -> PassCost:
     """Fetch ``repo`` into the log at ``log_dir`` (a full pass into a new log, or an
-    ``--update`` of an existing one) and return what the server saw."""
+    ``--update`` of an existing one) and return what the server saw. ``page_size`` defaults
+    to the fetcher's."""
     import time
 
     from apps.seeding.fetch.fetcher import Fetcher
@@ -86,7 +88,9 @@ def run_pass(gh, repo: str, log_dir: Path, *, page_size: int = 50, check_runs: b
     options: dict[str, Any] = {"sizes": sizes}
     if max_items is not None:
         options["max_items"] = max_items
-    request = FetchRequest(page_size=page_size, check_runs=check_runs, update=update)
+    request = FetchRequest(check_runs=check_runs, update=update)
+    if page_size is not None:
+        request = replace(request, page_size=page_size)
     gh.reset_stats()
     started = time.perf_counter()
     with open_writer(log_dir, fsync="never") as writer:

@@ -9,8 +9,10 @@ and statuses) and without (``--no-check-runs``). Configurations:
   nested page sizes the project used before batching (``OLD_SIZES``): what the issue measured;
 * *unbatched*: ``max_items=1`` with today's nested sizes (what batching alone saves; heavy data
   with CI only: typical PRs fit in their first nested pages);
-* *current*: the fetcher as shipped (batched follow-ups, default nested sizes, page size 50);
-* page sizes 25 and 100 (both datasets, with CI), and other nested sizes (heavy data with CI).
+* *current*: the fetcher as shipped (batched follow-ups, default nested sizes, the default page
+  size, ``DEFAULT_PAGE_SIZE``);
+* the other page sizes of ``PAGE_SIZES`` (both datasets, with CI), and other nested sizes (heavy
+  data with CI).
 
 Goal (issue 13), heavy-tailed data with CI: at most 5 requests per 100 PRs and fewer points than
 before. Counted by the server: every request, 502s included (each is charged).
@@ -28,6 +30,7 @@ from .report import Row, Section, times
 REPO = "bench-org/spend"
 REQUEST_GOAL = 5.0
 LATENCY = 0.3   # per request, for the modelled time (GitHub: 0.3-3 s)
+PAGE_SIZES = (25, 50, 100)  # the page sizes compared (the default among them)
 
 
 def old_sizes():
@@ -41,7 +44,7 @@ def old_sizes():
 @dataclass(frozen=True, slots=True)
 class Config:
     label: str
-    page_size: int = 50
+    page_size: int | None = None  # None: the fetcher's default
     max_items: int | None = None
     sizes: Any = None
 
@@ -54,17 +57,24 @@ def base_configs() -> dict[str, Config]:
 
 
 def sweep_configs() -> dict[str, Config]:
-    """Page sizes 25 and 100, and nested sizes around the current defaults."""
+    """The other page sizes, and nested sizes around the current defaults."""
     from apps.seeding.fetch.github.queries import NestedSizes
 
     default = NestedSizes()
     suites = 10 if default.suites != 10 else 5
-    return {"page25": Config("page size 25", page_size=25),
-            "page100": Config("page size 100", page_size=100),
+    pages = {f"page{size}": Config(f"page size {size}", page_size=size)
+             for size in PAGE_SIZES if size != default_page_size()}
+    return {**pages,
             "old_sizes": Config("old nested sizes, batched", sizes=old_sizes()),
             "half": Config("nested sizes halved", sizes=default.halved()),
             "suites": Config(f"check suites {suites} (not {default.suites})",
                              sizes=replace(default, suites=suites))}
+
+
+def default_page_size() -> int:
+    from apps.seeding.fetch.state import DEFAULT_PAGE_SIZE
+
+    return DEFAULT_PAGE_SIZE
 
 
 def describe(sizes) -> str:
@@ -104,7 +114,8 @@ def measure(ctx: Context, gh, profile: str) -> dict[str, dict[str, Any]]:
 
 def one(ctx: Context, gh, config: Config, check_runs: bool) -> PassCost:
     log_dir = ctx.workspace.scratch("spend-log") / "log"
-    return run_pass(gh, REPO, log_dir, page_size=config.page_size, check_runs=check_runs,
+    return run_pass(gh, REPO, log_dir, page_size=config.page_size or default_page_size(),
+                    check_runs=check_runs,
                     max_items=config.max_items, sizes=config.sizes)
 
 
@@ -155,7 +166,7 @@ def _sweep_rows(section: Section, profile: str, results: dict) -> None:
         section.rows.append(Row(
             f"spend {profile}, with CI", f"{config.label}: {figure(c)}; slowest response "
             f"{c.max_ms / 1000:.1f} s; {c.seconds_per_100(LATENCY):.1f} s/100 PRs (model)",
-            f"page size 50: {current.seconds_per_100(LATENCY):.1f} s/100 PRs",
+            f"page size {default_page_size()}: {current.seconds_per_100(LATENCY):.1f} s/100 PRs",
             f"{times(c.requests / current.requests)} req, "
             f"{times(c.points / current.points)} pts"))
 
@@ -169,7 +180,7 @@ def _notes(section: Section, n: int) -> list[str]:
              "beyond 10 s, charged), client retries without sleeping; every request counted",
              f"before = Fetcher(max_items=1) with the pre-batching nested sizes "
              f"({describe(old_sizes())}); current = the defaults ({describe(NestedSizes())}), "
-             "page size 50",
+             f"page size {default_page_size()}",
              f"s/100 PRs (model) = simulated server time + {LATENCY:g} s per request, per 100 "
              "PRs: the time a serial fetch would take at that latency"]
     if "current" in heavy:

@@ -24,6 +24,7 @@ from .admin_inlines import (
     PRCheckRunInline,
     PRFileInline,
     PRReviewInline,
+    ReadOnlyPermissions,
     check_link,
     field_column,
     github_link,
@@ -38,17 +39,8 @@ GAP_TEXT = {
 }
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
     """Viewing only: no add, change or delete (the projector owns seeded rows)."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class RepositoryFilter(admin.SimpleListFilter):

@@ -42,6 +42,20 @@ def field_column(name: str, label: str):
     return column
 
 
+class ReadOnlyPermissions:
+    """Viewing only: no add, change or delete (the projector owns seeded rows). A mixin for
+    model admins and inlines alike."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class CappedFormSet(BaseInlineFormSet):
     """The first ``cap`` children of the PR (two queries at most), with their total."""
 
@@ -58,22 +72,13 @@ class CappedFormSet(BaseInlineFormSet):
         return self._capped
 
 
-class CappedInline(admin.TabularInline):
+class CappedInline(ReadOnlyPermissions, admin.TabularInline):
     """A read-only child table of a PR, capped (see ``CappedFormSet``), rendered as a plain
     table: no form inputs (nothing is ever submitted), a "View" link per row."""
 
     formset = CappedFormSet
     template = "admin/metrics/capped_tabular.html"
     extra, max_num, can_delete = 0, 0, False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class PRReviewInline(CappedInline):

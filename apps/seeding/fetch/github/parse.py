@@ -159,10 +159,8 @@ class Parser:
         """A ``Commit`` (the ``commit`` of a ``PullRequestCommit``)."""
         node = _obj(node, path)
         author = node.get("author") or {}
-        oid = node.get("oid")
-        if not isinstance(oid, str) or not oid:
-            raise BadResponseError(f"GitHub's response has no commit oid at {path}.oid")
-        return {"sha": oid, "message": _text(node.get("message")),
+        return {"sha": _string(node, "oid", path, "commit oid"),
+                "message": _text(node.get("message")),
                 "committed_at": _ts(node.get("committedDate"), f"{path}.committedDate",
                                     nullable=True),
                 "additions": _count(node, "additions", path),
@@ -172,10 +170,7 @@ class Parser:
                 "author": git_user(author.get("user"))}
 
     def changed_file(self, node: dict[str, Any], path: str) -> ev.ChangedFile:
-        file_path = node.get("path")
-        if not isinstance(file_path, str):
-            raise BadResponseError(f"GitHub's response has no file path at {path}.path")
-        return {"path": file_path,
+        return {"path": _string(node, "path", path, "file path", empty=True),
                 "status": self.enum(node.get("changeType"), CHANGE_TYPES, "file change type",
                                     f"{path}.changeType"),
                 "additions": _count(node, "additions", path),
@@ -193,10 +188,7 @@ class Parser:
                                     nullable=True)}
 
     def status_context(self, node: dict[str, Any], path: str) -> ev.StatusContext:
-        context = node.get("context")
-        if not isinstance(context, str):
-            raise BadResponseError(f"GitHub's response has no status context at {path}.context")
-        return {"context": context,
+        return {"context": _string(node, "context", path, "status context", empty=True),
                 "state": self.enum(node.get("state"), STATUS_STATES, "commit status state",
                                    f"{path}.state"),
                 "description": _text(node.get("description")),
@@ -275,6 +267,15 @@ def _count(node: dict[str, Any], key: str, path: str) -> int:
 def _total(connection: Any) -> int:
     total = connection.get("totalCount") if isinstance(connection, dict) else None
     return total if isinstance(total, int) else len(nodes(connection))
+
+
+def _string(node: dict[str, Any], key: str, path: str, what: str, *, empty: bool = False) -> str:
+    """``node[key]`` when it is a string (a non-empty one unless ``empty``); else a
+    ``BadResponseError`` naming ``what`` and ``path.key``."""
+    value = node.get(key)
+    if not isinstance(value, str) or not (value or empty):
+        raise BadResponseError(f"GitHub's response has no {what} at {path}.{key}")
+    return value
 
 
 def _text(value: Any) -> str:
