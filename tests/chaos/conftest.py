@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from .support import Runner, secret_leaks
+from .support_disk import pristine_logs
 
 
 @pytest.fixture
@@ -23,3 +24,10 @@ def no_secret_anywhere(runner, cache_dir):
     yield
     leaks = secret_leaks(runner.secrets, cache_dir, runner.outputs)
     assert not leaks, f"a token leaked into: {', '.join(leaks)}"
+
+
+@pytest.fixture(scope="module")
+def pristine(dataset, tmp_path_factory) -> dict:
+    """For the disk-damage modules: a complete log of the module's ``dataset`` in one segment,
+    and the same batches spread over five segments."""
+    return pristine_logs(dataset, tmp_path_factory.mktemp("pristine"))

@@ -32,7 +32,6 @@ from .support_disk import (
     SINCE_DAY,
     Expect,
     disk_dataset,
-    pristine_logs,
     project,
 )
 from .support_state import assert_database_matches, assert_log_matches, files_under
@@ -43,12 +42,6 @@ pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(scope="module")
 def dataset():
     return disk_dataset()
-
-
-@pytest.fixture(scope="module")
-def pristine(dataset, tmp_path_factory) -> dict[str, Path]:
-    """A complete log of REPO in one segment, and the same batches spread over five segments."""
-    return pristine_logs(dataset, tmp_path_factory.mktemp("pristine"))
 
 
 # -- the test ---------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from .support_disk import (
     SINCE_DAY,
     disk_dataset,
     middle_line,
-    pristine_logs,
     project,
     segments,
 )
@@ -33,12 +32,6 @@ pytestmark = [pytest.mark.chaos, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(scope="module")
 def dataset():
     return disk_dataset()
-
-
-@pytest.fixture(scope="module")
-def pristine(dataset, tmp_path_factory) -> dict[str, Path]:
-    """A complete log of REPO in one segment, and the same batches spread over five segments."""
-    return pristine_logs(dataset, tmp_path_factory.mktemp("pristine"))
 
 
 # -- logs that lost records the database already has -------------------------------------------

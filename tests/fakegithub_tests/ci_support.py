@@ -1,4 +1,4 @@
-"""Helpers of the fake GitHub's CI tests (tests/test_fakegithub_ci*.py): the CI selections and
+"""Helpers of the fake GitHub's CI tests (tests/fakegithub_tests/test_ci*.py): the CI selections and
 a query for one served pull request."""
 
 from __future__ import annotations

@@ -11,27 +11,13 @@ import requests
 
 from tests.fakegithub import FakeGitHub, FaultPlan
 from tests.fakegithub.queries import PULL_REQUESTS_PAGE
-from tests.fakegithub_support import (
+from tests.fakegithub_tests.support import (
     AUTH,
     SIMPLE,
     Clock,
     cost_query,
-    new_dataset,
     post,
-    serve_copy,
 )
-
-
-@pytest.fixture(scope="module")
-def dataset() -> dict:
-    return new_dataset()
-
-
-@pytest.fixture
-def gh(dataset):
-    with serve_copy(dataset) as server:
-        yield server
-
 
 # --- rate limits ------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from tests.fakegithub.cistate import rollup_state
 from tests.fakegithub.editbase import find_pr
 from tests.fakegithub.invariants import check_dataset
 from tests.fakegithub.testing import graphql
-from tests.fakegithub_ci_support import (
+from tests.fakegithub_tests.ci_support import (
     NOW,
     REPO,
     ROLLUP,

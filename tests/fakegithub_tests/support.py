@@ -1,4 +1,4 @@
-"""Helpers of the fake GitHub server's tests (tests/test_fakegithub_*.py): the dataset they
+"""Helpers of the fake GitHub server's tests (tests/fakegithub_tests/): the dataset they
 share, a client posting queries, and a controllable clock."""
 
 from __future__ import annotations

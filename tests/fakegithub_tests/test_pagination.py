@@ -6,33 +6,17 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 
-import pytest
-
 from tests.fakegithub import FakeGitHub
 from tests.fakegithub.dataset import add_pr, touch_pr
 from tests.fakegithub.queries import PULL_REQUESTS_PAGE
-from tests.fakegithub_support import (
+from tests.fakegithub_tests.support import (
     NOW,
     REPO,
     UPDATED_DESC,
-    new_dataset,
     page,
     post,
     prs_of,
-    serve_copy,
 )
-
-
-@pytest.fixture(scope="module")
-def dataset() -> dict:
-    return new_dataset()
-
-
-@pytest.fixture
-def gh(dataset):
-    with serve_copy(dataset) as server:
-        yield server
-
 
 # --- data served ------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from tests.fakegithub import (
 from tests.fakegithub.cistate import rollup_state
 from tests.fakegithub.editbase import find_pr
 from tests.fakegithub.invariants import check_dataset
-from tests.fakegithub_ci_support import HEAD, NOW, REPO, head_of, one_repo, served
+from tests.fakegithub_tests.ci_support import HEAD, NOW, REPO, head_of, one_repo, served
 
 # --- CI finishing or starting without updatedAt moving ----------------------------------------
 

@@ -18,19 +18,12 @@ from tests.fakegithub.cost import (
     requests_for_tree,
 )
 from tests.fakegithub.schema import real_schema_path, subset_schema
-from tests.fakegithub_support import RATE_HEADERS, SIMPLE, cost_query, new_dataset, post, serve_copy
-
-
-@pytest.fixture(scope="module")
-def dataset() -> dict:
-    return new_dataset()
-
-
-@pytest.fixture
-def gh(dataset):
-    with serve_copy(dataset) as server:
-        yield server
-
+from tests.fakegithub_tests.support import (
+    RATE_HEADERS,
+    SIMPLE,
+    cost_query,
+    post,
+)
 
 # --- validation and GitHub's limits -----------------------------------------------------------
 

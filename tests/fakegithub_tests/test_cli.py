@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from tests.fakegithub_support import AUTH
+from tests.fakegithub_tests.support import AUTH
 
 
 def _run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -19,7 +19,7 @@ def _run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60, **kwargs)
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_cli_errors_are_one_line_with_exit_code_2(tmp_path):
