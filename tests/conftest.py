@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -11,6 +12,14 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
                "django_db_serialized_rollback"}
+
+
+def pytest_configure(config) -> None:
+    """A suite started in the background by a script inherits SIGINT ignored, as would every
+    process it starts (and seed_real_projects keeps an ignored SIGINT ignored): give the tests'
+    children Ctrl-C back, so the tests that send it test it."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(items) -> None:

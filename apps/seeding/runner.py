@@ -23,7 +23,7 @@ from django.db import connection, connections, transaction
 from apps.teams.models import Team
 
 from .fetch.github.client import GraphQLClient
-from .fetch.interrupts import InterruptRequest, StopFlag
+from .fetch.interrupts import InterruptRequest, StopFlag, stop_signals
 from .outcome import Outcome, RepoOutcome
 from .registry import Project
 from .service import RepoSeeder, SeedOptions, clear_repos
@@ -117,7 +117,7 @@ def _stop_on_signals(stop: StopFlag) -> dict:
     """While jobs run in threads, SIGINT and SIGTERM only ask every job to stop."""
     if threading.current_thread() is not threading.main_thread():
         return {}
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    handlers = stop_signals()
     for signum in handlers:
         signal.signal(signum, lambda number, frame: stop.request(number))
     return handlers

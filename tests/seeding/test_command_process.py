@@ -51,6 +51,35 @@ def test_ctrl_c_stops_with_exit_130_keeps_committed_pages_and_the_next_run_resum
         gh.dataset, "acme/web", NOW - timedelta(days=200))
 
 
+def test_an_ignored_ctrl_c_stays_ignored_and_the_run_completes(process_env, cache_dir):
+    """Started with SIGINT ignored (``nohup``, a background job of a script), the command does
+    not catch it anywhere (jobs in threads, batch appends): two repositories complete."""
+    repos = ("acme/web", "acme/api")
+    data = generate_dataset(dict.fromkeys(repos, 60), seed=12, now=NOW, days=200)
+    with FakeGitHub(data, secondary_points_per_minute=None) as server:
+        env = dict(process_env, GITHUB_GRAPHQL_URL=server.url, GITHUB_TOKEN="tok")
+        server.faults.set_slow(0.2)
+        server.faults.set_random(1.0, ["slow"])
+        args = manage_cmd("seed_real_projects", "--repo", repos[0], "--repo", repos[1],
+                          "--jobs", "2", "--days-back", "200", "--page-size", "10")
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                            signal.SIG_IGN))
+        for answered in (2, 4, 6, 8):
+            while server.stats.total < answered and proc.poll() is None:
+                time.sleep(0.02)
+            proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert "interrupted" not in err + out and "Traceback" not in err + out
+        for repo in repos:
+            passes = [r.data["status"] for r in EventLog(cache_dir / repo).read()
+                      if r.type == "pass"]
+            assert "stopped" not in passes and passes[-1] == "complete"
+            assert db_prs(Team.objects.get(slug="acme"), repo) == expected_prs(
+                server.dataset, repo, NOW - timedelta(days=200))
+
+
 def test_argument_errors_are_one_line_with_exit_code_2(process_env):
     result = subprocess.run(manage_cmd("seed_real_projects", "--days-back", "soon"),
                             env=process_env, capture_output=True, text=True)

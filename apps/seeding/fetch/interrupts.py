@@ -5,6 +5,8 @@ In the main thread, SIGINT raises ``KeyboardInterrupt`` and SIGTERM (once ``inst
 by all jobs is checked at safe points (before each request, during every wait, between pages) and
 raises ``InterruptRequest`` there. Either way the fetcher records the stop in the log before the
 run ends, and ``deferred_interrupts`` holds a signal back while a batch is being appended.
+A signal the process was started with ignored (``nohup``, a background job of a script) stays
+ignored everywhere, as Unix programs that catch signals are expected to do.
 """
 
 from __future__ import annotations
@@ -51,13 +53,20 @@ class StopFlag:
             self.check()
 
 
+def stop_signals() -> dict[int, object]:
+    """SIGINT and SIGTERM with their current handlers, leaving out one that is ignored."""
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    return {s: h for s, h in handlers.items() if h is not signal.SIG_IGN}
+
+
 def _raise_terminate(signum: int, frame: object) -> None:
     raise InterruptRequest(signum)
 
 
 def install_sigterm() -> Callable[[], None]:
     """Make SIGTERM raise ``InterruptRequest`` in the main thread; returns the undo function."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.SIGTERM not in stop_signals():
         return lambda: None
     previous = signal.signal(signal.SIGTERM, _raise_terminate)
     return lambda: signal.signal(signal.SIGTERM, previous)
@@ -75,7 +84,7 @@ def deferred_interrupts() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    handlers = stop_signals()
     for signum in handlers:
         signal.signal(signum, lambda number, frame: caught.append(number))
     try:
@@ -84,6 +93,6 @@ def deferred_interrupts() -> Iterator[None]:
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
     if caught:
-        if caught[0] == signal.SIGINT and handlers[signal.SIGINT] is signal.default_int_handler:
+        if caught[0] == signal.SIGINT and handlers.get(signal.SIGINT) is signal.default_int_handler:
             raise KeyboardInterrupt
         raise InterruptRequest(caught[0])
