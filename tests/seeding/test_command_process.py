@@ -52,7 +52,7 @@ def test_ctrl_c_stops_with_exit_130_keeps_committed_pages_and_the_next_run_resum
 
 
 def test_an_ignored_ctrl_c_stays_ignored_and_the_run_completes(process_env, cache_dir):
-    """Started with SIGINT ignored (``nohup``, a background job of a script), the command does
+    """Started with SIGINT ignored (as a background job of a script is), the command does
     not catch it anywhere (jobs in threads, batch appends): two repositories complete."""
     repos = ("acme/web", "acme/api")
     data = generate_dataset(dict.fromkeys(repos, 60), seed=12, now=NOW, days=200)

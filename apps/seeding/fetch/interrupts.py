@@ -5,8 +5,8 @@ In the main thread, SIGINT raises ``KeyboardInterrupt`` and SIGTERM (once ``inst
 by all jobs is checked at safe points (before each request, during every wait, between pages) and
 raises ``InterruptRequest`` there. Either way the fetcher records the stop in the log before the
 run ends, and ``deferred_interrupts`` holds a signal back while a batch is being appended.
-A signal the process was started with ignored (``nohup``, a background job of a script) stays
-ignored everywhere, as Unix programs that catch signals are expected to do.
+A signal the process was started with ignored (a background job of a script starts with
+SIGINT ignored) stays ignored everywhere, as Unix programs that catch signals are expected to do.
 """
 
 from __future__ import annotations
