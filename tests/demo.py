@@ -32,7 +32,9 @@ KILL_AFTER_REQUESTS = 12
 
 
 def banner(text: str) -> None:
-    print(f"\n\033[1m== {text}\033[0m", flush=True)
+    """A step's heading: bold on a terminal, plain text otherwise (or with NO_COLOR)."""
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print(f"\n\033[1m== {text}\033[0m" if bold else f"\n== {text}", flush=True)
 
 
 def start_server(state_file: Path) -> tuple[subprocess.Popen, str]:
