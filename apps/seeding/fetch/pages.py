@@ -21,7 +21,7 @@ from apps.seeding import events as ev
 from .completion import ERROR_GAPS, Completer, Draft
 from .github import parse
 from .github.client import Response
-from .github.errors import BadResponseError, FieldError
+from .github.errors import FieldError
 from .github.queries import Selection, page_query, pr_connections, prs_by_number_query
 from .reporting import WarningKind, WarningLog
 
@@ -107,14 +107,11 @@ class PageBuilder:
         """The PR as served, or fetched again alone when GitHub found it too heavy; ``None``
         when GitHub does not serve it (any more)."""
         where_text = ".".join(map(str, path))
-        if isinstance(node, dict):
-            draft = Draft(node, where_text)
+        if node is not None:
+            draft = Draft(parse.required_object(node, where_text), where_text)
             if not self._classify(draft, errors, len(path), sel, denied):
                 return draft
             return self._alone(where, sel, where_text) or draft
-        if node is not None:
-            raise BadResponseError(f"GitHub's response has no object at {where_text} "
-                                   f"(found {node!r})"[:300])
         if any(e.type == LIMITS for e in errors):
             return self._alone(where, sel, where_text)
         if where.number is None:  # asked by number: the caller learns it is gone

@@ -10,6 +10,7 @@ from typing import Any
 
 from .github.client import Response
 from .github.errors import BadResponseError, NotFoundError
+from .github.parse import required_object
 from .state import PassState, parse_ts
 
 
@@ -37,12 +38,12 @@ def read_page(response: Response, repo: str, started: float) -> Page:
         message = next((e.message for e in response.errors), "")
         raise NotFoundError(message or f"repository {repo} not found (or not visible "
                             "to the token)")
-    prs = _object(found, "data.repository").get("pullRequests")
+    prs = required_object(found, "data.repository").get("pullRequests")
     if not isinstance(prs, dict) or not isinstance(prs.get("edges"), list):
         raise BadResponseError("GitHub's response has no pull requests at "
                                "data.repository.pullRequests.edges")
     edges = [e if isinstance(e, dict) else {} for e in prs["edges"]]
-    info = _object(prs.get("pageInfo") or {}, "data.repository.pullRequests.pageInfo")
+    info = required_object(prs.get("pageInfo") or {}, "data.repository.pullRequests.pageInfo")
     served = None
     if response.server_time is not None:
         served = response.server_time - timedelta(seconds=time.monotonic() - started)
@@ -52,13 +53,6 @@ def read_page(response: Response, repo: str, started: float) -> Page:
                 info.get("endCursor"), response.cost, served,
                 name if isinstance(name, str) else None,
                 prs.get("totalCount") if isinstance(prs.get("totalCount"), int) else None)
-
-
-def _object(value: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise BadResponseError(f"GitHub's response has no object at {path} (found "
-                               f"{value!r})"[:300])
-    return value
 
 
 def estimate_total(p: PassState, page: Page) -> PassState:

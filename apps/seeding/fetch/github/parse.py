@@ -51,10 +51,8 @@ def items(connection: Any, path: str, *, numbered: bool = False) -> list[Any]:
         raise BadResponseError(f"GitHub's response has no list at {path}.nodes: {raw!r}"[:300])
     found = []
     for i, node in enumerate(raw or ()):
-        if node is not None and not isinstance(node, dict):
-            raise BadResponseError(f"GitHub's response has no object at {path}.nodes[{i}] "
-                                   f"(found {node!r})"[:300])
         if node is not None:
+            node = required_object(node, f"{path}.nodes[{i}]")
             found.append((i, node) if numbered else node)
     return found
 
@@ -86,7 +84,7 @@ class Parser:
         """The PR event of a PR node whose connections hold *all* their nodes (after
         follow-ups). ``gaps``: connections known to be unavailable (by event field name);
         ``checks``/``statuses``: whether that CI was asked for."""
-        node = _obj(node, path)
+        node = required_object(node, path)
         gaps = dict(gaps or {})
         _null_connections(node, gaps)
         head = _head_commit(node)
@@ -157,7 +155,7 @@ class Parser:
 
     def commit(self, node: Any, path: str) -> ev.Commit:
         """A ``Commit`` (the ``commit`` of a ``PullRequestCommit``)."""
-        node = _obj(node, path)
+        node = required_object(node, path)
         author = node.get("author") or {}
         return {"sha": _string(node, "oid", path, "commit oid"),
                 "message": _text(node.get("message")),
@@ -245,7 +243,8 @@ def _null_connections(node: dict[str, Any], gaps: dict[str, ev.Unavailable]) -> 
                                          expected=expected if isinstance(expected, int) else None)
 
 
-def _obj(node: Any, path: str) -> dict[str, Any]:
+def required_object(node: Any, path: str) -> dict[str, Any]:
+    """``node`` when it is a JSON object; else a ``BadResponseError`` naming ``path``."""
     if not isinstance(node, dict):
         raise BadResponseError(f"GitHub's response has no object at {path} (found {node!r})"[:300])
     return node
