@@ -23,7 +23,7 @@ from django.db import connection, connections, transaction
 from apps.teams.models import Team
 
 from .fetch.github.client import GraphQLClient
-from .fetch.interrupts import InterruptRequest, StopFlag, stop_signals
+from .fetch.interrupts import InterruptRequest, StopFlag, signals_to
 from .outcome import Outcome, RepoOutcome
 from .registry import Project
 from .service import RepoSeeder, SeedOptions, clear_repos
@@ -78,13 +78,11 @@ class Runner:
 
     def _parallel(self, work: list[Job], teams: dict[str, Team]) -> list[RepoOutcome]:
         local = threading.local()
-        previous = _stop_on_signals(self.stop)
-        try:
-            with ThreadPoolExecutor(self.jobs, thread_name_prefix="seed") as pool:
-                futures = [pool.submit(self._job, local, teams, job) for job in work]
-                outcomes = [f.result() for f in futures]
-        finally:
-            _restore(previous)
+        # while jobs run in threads, SIGINT and SIGTERM only ask every job to stop
+        with signals_to(self.stop.request), \
+                ThreadPoolExecutor(self.jobs, thread_name_prefix="seed") as pool:
+            futures = [pool.submit(self._job, local, teams, job) for job in work]
+            outcomes = [f.result() for f in futures]
         if self.stop.requested:
             raise InterruptRequest(self.stop.signum)
         return outcomes
@@ -112,17 +110,3 @@ def ensure_team(project: Project) -> Team:
                                              defaults={"name": project.team_name})
     return team
 
-
-def _stop_on_signals(stop: StopFlag) -> dict:
-    """While jobs run in threads, SIGINT and SIGTERM only ask every job to stop."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    handlers = stop_signals()
-    for signum in handlers:
-        signal.signal(signum, lambda number, frame: stop.request(number))
-    return handlers
-
-
-def _restore(handlers: dict) -> None:
-    for signum, handler in handlers.items():
-        signal.signal(signum, handler)

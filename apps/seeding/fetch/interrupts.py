@@ -73,6 +73,24 @@ def install_sigterm() -> Callable[[], None]:
 
 
 @contextmanager
+def signals_to(handler: Callable[[int], object]) -> Iterator[dict[int, object]]:
+    """While inside, SIGINT and SIGTERM (those not ignored) call ``handler(signum)`` instead of
+    their handlers, restored on the way out; yields the handlers replaced. Only the main thread
+    receives signals; elsewhere this does nothing (and yields ``{}``)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield {}
+        return
+    handlers = stop_signals()
+    for signum in handlers:
+        signal.signal(signum, lambda number, frame: handler(number))
+    try:
+        yield handlers
+    finally:
+        for signum, previous in handlers.items():
+            signal.signal(signum, previous)
+
+
+@contextmanager
 def deferred_interrupts() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back while a batch is appended, and raise right after.
 
@@ -80,18 +98,9 @@ def deferred_interrupts() -> Iterator[None]:
     leave the writer behind its own log: the stop record appended next would reuse the batch's
     seqs and corrupt the log. Only the main thread receives signals; elsewhere this does nothing.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     caught: list[int] = []
-    handlers = stop_signals()
-    for signum in handlers:
-        signal.signal(signum, lambda number, frame: caught.append(number))
-    try:
+    with signals_to(caught.append) as handlers:
         yield
-    finally:
-        for signum, handler in handlers.items():
-            signal.signal(signum, handler)
     if caught:
         if caught[0] == signal.SIGINT and handlers.get(signal.SIGINT) is signal.default_int_handler:
             raise KeyboardInterrupt
